@@ -1,0 +1,5 @@
+import sys
+
+from synthlab.cli import main
+
+sys.exit(main())

@@ -1,0 +1,193 @@
+"""The generator contract, in scikit-learn's style: ``__init__`` stores parameters, ``fit`` returns
+self, ``sample(n, seed)`` is reproducible.
+
+Subclasses implement ``_fit`` and ``_sample`` on the *learned* columns of the working frame
+(see :mod:`synthlab.schema`); the base class handles parameter validation, ID/PII columns (never
+learned: filled with Faker values), column order and dtypes, so every generator behaves alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from synthlab.errors import GeneratorError
+from synthlab.progress import ProgressCallback
+from synthlab.schema import Kind, Schema
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter: what the UI builds a form field from and what the CLI's --set validates."""
+
+    name: str
+    type: str  # "int" | "float" | "bool" | "choice" | "str" | "json"
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[Any, ...] | None = None
+    advanced: bool = False
+
+    def validate(self, value: Any) -> Any:
+        """Coerce ``value`` (possibly a string from the CLI) to this type, or raise GeneratorError."""
+        try:
+            if self.type == "int":
+                if isinstance(value, str):
+                    value = float(value)
+                if float(value) != int(float(value)):
+                    raise ValueError
+                value = int(value)
+            elif self.type == "float":
+                value = float(value)
+            elif self.type == "bool":
+                if isinstance(value, str):
+                    if value.strip().lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                        raise ValueError
+                    value = value.strip().lower() in {"true", "1", "yes"}
+                value = bool(value)
+            elif self.type == "choice":
+                if value not in self.choices:
+                    matches = [c for c in self.choices if str(c) == str(value)]
+                    if not matches:
+                        raise GeneratorError(
+                            f"'{self.name}' must be one of {', '.join(map(str, self.choices))}; got '{value}'."
+                        )
+                    value = matches[0]
+            elif self.type == "json":
+                if isinstance(value, str):
+                    import json
+
+                    value = json.loads(value)
+            elif self.type == "str":
+                value = str(value)
+        except GeneratorError:
+            raise
+        except (TypeError, ValueError):
+            raise GeneratorError(f"'{self.name}' must be of type {self.type}; got '{value}'.") from None
+        if self.low is not None and value < self.low or self.high is not None and value > self.high:
+            raise GeneratorError(f"'{self.name}' must be between {self.low} and {self.high}; got {value}.")
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "default": self.default, "help": self.help,
+                "low": self.low, "high": self.high,
+                "choices": list(self.choices) if self.choices is not None else None,
+                "advanced": self.advanced}
+
+
+COMMON_PARAMS = (
+    ParamSpec("random_state", "int", 0, "Seed for fitting: same data, parameters and seed give the same model.",
+              low=0, high=2**31 - 1, advanced=True),
+    ParamSpec("locale", "choice", "en_US", "Faker locale for identifier and personal-data columns.",
+              choices=("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR", "ja_JP", "zh_CN")),
+)
+
+
+class Generator:
+    """Base class of every generator. Subclasses set the class variables and implement
+    ``_param_specs``, ``_fit`` and ``_sample``."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    reference: ClassVar[bool] = False  # a baseline shown as a reference point, not for real use
+    neural: ClassVar[bool] = False  # reports per-epoch losses
+
+    def __init__(self, **params: Any) -> None:
+        specs = {p.name: p for p in self.params()}
+        unknown = set(params) - set(specs)
+        if unknown:
+            raise GeneratorError(
+                f"Unknown parameter(s) for {self.name}: {', '.join(sorted(unknown))}. "
+                f"Known: {', '.join(sorted(specs))}."
+            )
+        for name, spec in specs.items():
+            setattr(self, name, spec.validate(params[name]) if name in params else spec.default)
+        self.schema_: Schema | None = None
+
+    # ----- parameters ---------------------------------------------------------------------
+    @classmethod
+    def params(cls) -> list[ParamSpec]:
+        """All parameter specs: the generator's own followed by the common ones (locale)."""
+        return [*cls._param_specs(), *COMMON_PARAMS]
+
+    @classmethod
+    def _param_specs(cls) -> list[ParamSpec]:
+        return []
+
+    def get_params(self) -> dict[str, Any]:
+        return {p.name: getattr(self, p.name) for p in self.params()}
+
+    @classmethod
+    def estimate_fit_seconds(cls, n_rows: int, n_cols: int, **params: Any) -> float:
+        """Rough fit time on 2 CPU cores, shown before fitting (override per generator)."""
+        return 0.5 + 2e-6 * n_rows * n_cols
+
+    # ----- fit / sample -------------------------------------------------------------------
+    def fit(self, data: pd.DataFrame, schema: Schema, on_progress: ProgressCallback | None = None) -> Generator:
+        """Learn from ``data`` (raw or working frame) described by ``schema``; return self."""
+        schema.validate(data)
+        if len(data) < 2:
+            raise GeneratorError("At least 2 rows are needed to fit a generator.")
+        frame = schema.coerce(data)
+        self.schema_ = schema
+        self.dtypes_ = frame.dtypes.to_dict()
+        from synthlab.generators.pii import PiiFiller  # noqa: PLC0415 (keeps Faker off the import path)
+
+        self.pii_ = PiiFiller(schema, locale=getattr(self, "locale", "en_US")).fit(frame)
+        learned = frame[schema.learned]
+        self._fit(learned, schema, on_progress)
+        return self
+
+    def sample(self, n: int, seed: int | None = 0) -> pd.DataFrame:
+        """``n`` synthetic rows with the real columns and working dtypes; same seed, same rows."""
+        if self.schema_ is None:
+            raise GeneratorError("Fit the generator before sampling.")
+        n = int(n)
+        if n < 1:
+            raise GeneratorError("The number of rows to sample must be at least 1.")
+        learned = self._sample(n, 0 if seed is None else int(seed)) if self.schema_.learned else pd.DataFrame(index=range(n))
+        learned = learned.reset_index(drop=True)
+        pii = self.pii_.sample(n, 0 if seed is None else int(seed))
+        out = pd.concat([learned, pii], axis=1)
+        return cast_like(out[self.schema_.names], self.dtypes_)
+
+    def _fit(self, data: pd.DataFrame, schema: Schema, on_progress: ProgressCallback | None) -> None:
+        raise NotImplementedError
+
+    def _sample(self, n: int, seed: int) -> pd.DataFrame:
+        raise NotImplementedError
+
+
+def cast_like(df: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
+    """Cast each column to the working dtype it had in the real data."""
+    out = {}
+    for col in df.columns:
+        s, dt = df[col], dtypes[col]
+        try:
+            if str(dt) == "boolean":
+                s = s.map(lambda v: pd.NA if pd.isna(v) else bool(v)).astype("boolean")
+            elif str(dt).startswith("datetime64"):
+                s = pd.to_datetime(s, errors="coerce").astype(dt)
+            elif pd.api.types.is_float_dtype(dt):
+                s = pd.to_numeric(s, errors="coerce").astype(dt)
+            elif dt == object:
+                s = s.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+            else:
+                s = s.astype(dt)
+        except (TypeError, ValueError) as e:
+            raise GeneratorError(f"Could not give column '{col}' its real type ({dt}): {e}") from None
+        out[col] = s
+    return pd.DataFrame(out)
+
+
+def rng_for(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def learned_kinds(schema: Schema) -> dict[str, Kind]:
+    return {c: schema[c].kind for c in schema.learned}
