@@ -20,7 +20,7 @@ import pandas as pd
 from synthlab.errors import SchemaError
 
 
-class Kind(str, Enum):
+class Kind(str, Enum):  # noqa: UP042 - StrEnum would change str(Kind.X), which callers may rely on
     NUMERICAL = "numerical"
     CATEGORICAL = "categorical"
     BOOLEAN = "boolean"
@@ -49,11 +49,13 @@ _DATE_FORMATS = (
     "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d",
     "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d %b %Y", "%b %d, %Y",
     "%d-%b-%Y", "%Y-%m", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S.%f", "%b-%Y", "%b %Y", "%B %Y",
 )
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
-_ID_NAME = re.compile(r"(^|[_\s-])(id|uuid|guid|key|code|number|no)$|^id[_\s-]|ID$|Id$", re.IGNORECASE)
+_ID_NAME = re.compile(r"(^|[_\s.-])(id|uuid|guid|key|code|number|no)$|^id[_\s.-]|ID$|Id$", re.IGNORECASE)
+_ID_RATIO = 0.9  # an ID-named column is a key when at least this share of its values is distinct
+_CODE_MAX_LEVELS = 20
 _NAME_COLS = {
     "name": "name", "full_name": "name", "fullname": "name", "person": "name", "patient_name": "name",
     "student_name": "name", "customer_name": "name", "first_name": "first_name",
@@ -281,8 +283,11 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
         if set(np.unique(values[:_SAMPLE * 20])) <= {0, 1} and values.nunique() == 2:
             return ColumnSpec(name, Kind.BOOLEAN)
         integer = bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
-        if integer and unique and _ID_NAME.search(name) and n > 20:
-            return ColumnSpec(name, Kind.ID, integer=True, unique=True)
+        # Near-unique, not only unique: real keys repeat now and then (a student retaking a course).
+        if integer and _ID_NAME.search(name) and n > 20 and values.nunique() / n >= _ID_RATIO:
+            return ColumnSpec(name, Kind.ID, integer=True, unique=unique)
+        if integer and _looks_like_codes(values):
+            return ColumnSpec(name, Kind.CATEGORICAL, unique=unique)
         return ColumnSpec(name, Kind.NUMERICAL, integer=integer, decimals=0 if integer else _decimals(values), unique=unique)
     text = sample.astype(str).str.strip()
     lower = set(text.str.lower().unique()[:10])
@@ -301,7 +306,7 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
     if ("phone" in lname or "tel" in lname) and text.str.match(_PHONE).mean() > 0.9:
         return ColumnSpec(name, Kind.PII, pii_type="phone", unique=unique)
     ratio = nonnull.nunique() / n
-    if _ID_NAME.search(name) and ratio > 0.9:
+    if _ID_NAME.search(name) and ratio >= _ID_RATIO:
         return ColumnSpec(name, Kind.ID, unique=unique)
     if ratio > 0.5 and n > 20:
         words = text.str.count(" ").mean()
@@ -361,7 +366,29 @@ def coerce_column(s: pd.Series, spec: ColumnSpec) -> pd.Series:
                 out = out.dt.tz_convert("UTC").dt.tz_localize(None)
             return out.astype("datetime64[ns]")
         return pd.to_datetime(s.astype("string").str.strip(), format=spec.datetime_format, errors="coerce")
+    if pd.api.types.is_float_dtype(s):  # integer codes read as float because of gaps: "117", not "117.0"
+        return s.map(lambda v: v if pd.isna(v) else str(int(v)) if float(v).is_integer() else str(v)).astype(object)
     return s.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+
+
+def _looks_like_codes(values: pd.Series) -> bool:
+    """Integer labels such as course or department numbers (109, 117, 120, 210, ...), not quantities.
+
+    Few distinct values of three or more digits, each repeated often, numbered nearly consecutively
+    in clusters far apart (117, 120, 122 ... 210, 220) instead of filling a range or a regular grid
+    the way counts, measurements and years (left numerical) do. Arithmetic on such labels means
+    nothing, so generators should treat them as categories.
+    """
+    levels = np.unique(values.to_numpy(dtype=float))
+    k = len(levels)
+    if not 3 <= k <= _CODE_MAX_LEVELS or len(values) < 10 * k or levels[0] < 100:
+        return False
+    if levels[0] >= 1000 and levels[-1] <= 2100:  # calendar years
+        return False
+    gaps = np.diff(levels)
+    step = float(np.median(gaps))
+    sparse = k / (levels[-1] - levels[0] + 1) <= 0.2
+    return bool(sparse and step <= 10 and gaps.max() >= 5 * step)
 
 
 def _decimals(values: pd.Series) -> int | None:
@@ -386,9 +413,10 @@ def _date_format(text: pd.Series, threshold: float = 0.95) -> str | None:
     probe = text.head(500)
     for fmt in _DATE_FORMATS:
         parsed = pd.to_datetime(probe, format=fmt, errors="coerce")
-        if parsed.notna().mean() >= threshold:
-            if pd.to_datetime(text, format=fmt, errors="coerce").notna().mean() >= threshold:
-                return fmt
+        if parsed.notna().mean() >= threshold and (
+            pd.to_datetime(text, format=fmt, errors="coerce").notna().mean() >= threshold
+        ):
+            return fmt
     return None
 
 

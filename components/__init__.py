@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces. ``components.state`` is the only module that names session-state keys."""

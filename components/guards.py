@@ -1,0 +1,23 @@
+"""Prerequisite checks: a page that cannot work yet says what to do first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+
+
+def require_dataset() -> state.ActiveDataset | None:
+    ds = state.get_dataset()
+    if ds is None:
+        st.info("No dataset yet. Open the **Data** page to pick a bundled sample or upload your own file.")
+        st.page_link("pages/data.py", label="Go to Data", icon=":material/table:")
+    return ds
+
+
+def require_runs() -> list:
+    runs = state.get_runs()
+    if not runs:
+        st.info("No synthetic data yet. Open the **Generate** page, pick a generator and press Generate.")
+        st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")
+    return runs

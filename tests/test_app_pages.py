@@ -1,0 +1,88 @@
+"""AppTest: the app opens on the default sample, every page renders, uploads switch the dataset."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from synthlab import samples
+from tests.conftest import ROOT
+
+PAGES = ["pages/data.py", "pages/generate.py", "pages/compare.py", "pages/evaluate.py", "pages/export.py"]
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _sidebar_text(at: AppTest) -> str:
+    """Sidebar text; only reliable on a first run (AppTest drops the frame's elements after a widget event)."""
+    return " ".join(t.value for t in at.sidebar.text) + " " + " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_opens_on_default_sample_with_its_schema():
+    at = _app()
+    default = samples.default_sample()
+    assert default is not None
+    assert default.title in _sidebar_text(at)
+    assert at.title[0].value == "Data"
+    # the detected schema is on screen
+    assert any("kind" in df.value.columns for df in at.get("arrow_data_frame")) or at.dataframe
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(page):
+    at = _app()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_pages_without_runs_say_what_to_do_first():
+    at = _app()
+    for page in ["pages/compare.py", "pages/evaluate.py", "pages/export.py"]:
+        at.switch_page(page)
+        at.run()
+        assert any("Generate" in i.value for i in at.info), page
+
+
+def test_upload_switches_active_dataset():
+    at = _app()
+    csv = b"visit_date,score,group\n" + b"\n".join(
+        f"2021-01-{d:02d},{d * 1.5},{'ab'[d % 2]}".encode() for d in range(1, 29)
+    )
+    at.file_uploader(key="synthlab.uploader").set_value(("clinic.csv", csv, "text/csv"))
+    at.run()
+    assert not at.exception
+    ds = at.session_state["synthlab.dataset"]
+    assert ds.name == "clinic" and ds.shape_text == "28 rows × 3 columns"
+    assert any("Loaded clinic.csv" in s.value for s in at.success)
+    assert at.metric[0].value == "28"
+
+
+@pytest.mark.parametrize(
+    "content,fragment",
+    [(b"", "empty"), (b"a,b\n1,2\n3,4,5\n", "fields"), (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"), (b"a,b\n", "no data rows")],
+)
+def test_bad_upload_shows_error_and_keeps_previous(content, fragment):
+    at = _app()
+    before = at.session_state["synthlab.dataset"]
+    at.file_uploader(key="synthlab.uploader").set_value(("bad.csv", content, "text/csv"))
+    at.run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert fragment in errors and "previous dataset is still active" in errors
+    assert at.session_state["synthlab.dataset"] is before
+
+
+def test_picking_another_sample_switches():
+    at = _app()
+    other = next(s for s in samples.catalog() if not s.default)
+    at.selectbox(key="synthlab.sample_picker").set_value(other.id)
+    at.run()
+    assert not at.exception
+    assert at.session_state["synthlab.dataset"].name == other.title
