@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.data_loading import ensure_default_dataset
 from components.sidebar import render_sidebar
+from components.state import open_workspace
 
 st.set_page_config(page_title="SynthLab", page_icon=":material/science:", layout="wide")
 
@@ -20,6 +21,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+open_workspace()
 ensure_default_dataset()
 render_sidebar()
 

@@ -38,8 +38,8 @@ def activate_upload(data: bytes, filename: str) -> str | None:
 
 
 def ensure_default_dataset() -> None:
-    """A new session opens on the bundled default sample, so the app works with no upload."""
-    if state.get_dataset() is None:
+    """A session opens on its workspace's dataset, else on the bundled default sample."""
+    if state.get_dataset() is None and not state.restore_dataset():
         info = samples.default_sample()
         if info is not None:
             try:

@@ -13,6 +13,8 @@ from synthlab.generators.base import ParamSpec
 
 def _widget(spec: ParamSpec, key: str) -> Any:
     label, help_ = spec.name.replace("_", " "), spec.help
+    if spec.type == "json" and spec.default is not None and not isinstance(spec.default, (dict, list)):
+        spec = ParamSpec(**{**spec.__dict__, "default": None})
     if spec.type == "bool":
         return st.checkbox(label, value=bool(spec.default), help=help_, key=key)
     if spec.type == "choice":
@@ -40,8 +42,14 @@ def _widget(spec: ParamSpec, key: str) -> Any:
     return st.text_input(label, value="" if spec.default is None else str(spec.default), help=help_, key=key)
 
 
-def param_form(specs: list[ParamSpec], key_prefix: str, skip: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[str]]:
-    """Render the form; return (validated values, error messages). Only changed values are returned."""
+def param_form(specs: list[ParamSpec], key_prefix: str, skip: tuple[str, ...] = (),
+               defaults: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Render the form; return (validated values, error messages). Only changed values are returned.
+
+    ``defaults`` pre-fill fields with data-derived values (e.g. the Faker generator's rules).
+    """
+    if defaults:
+        specs = [ParamSpec(**{**s.__dict__, "default": defaults[s.name]}) if s.name in defaults else s for s in specs]
     values: dict[str, Any] = {}
     errors: list[str] = []
     basic = [s for s in specs if not s.advanced and s.name not in skip]

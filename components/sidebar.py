@@ -19,4 +19,19 @@ def render_sidebar() -> None:
             if ds.schema.target:
                 st.caption(f"Target: {ds.schema.target}")
         runs = state.get_runs()
-        st.metric("Runs", len(runs), help="Synthetic datasets generated in this workspace.")
+        st.metric("Runs", len(runs), help="Synthetic datasets generated from this dataset.")
+        st.divider()
+        st.caption("Your workspace is private to this link: bookmark it to come back to your data and runs.")
+        if st.button("Clear workspace", help="Delete this workspace's dataset, schema and runs.",
+                     key="synthlab.clear_workspace"):
+            st.session_state["synthlab.confirm_clear"] = True
+        if st.session_state.get("synthlab.confirm_clear"):
+            st.warning("Delete every dataset and run in this workspace?")
+            yes, no = st.columns(2)
+            if yes.button("Delete", type="primary", key="synthlab.clear_yes"):
+                state.clear_workspace()
+                st.session_state["synthlab.confirm_clear"] = False
+                st.rerun()
+            if no.button("Keep", key="synthlab.clear_no"):
+                st.session_state["synthlab.confirm_clear"] = False
+                st.rerun()

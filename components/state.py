@@ -12,7 +12,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from synthlab.runs import Run
 from synthlab.schema import Schema
+from synthlab.workspace import Workspace, new_token, valid_token
 
 DATASET = "synthlab.dataset"
 FLASH = "synthlab.flash"
@@ -20,7 +22,12 @@ SCHEMA_EDITOR = "synthlab.schema_editor"
 SCHEMA_EDITOR_VERSION = "synthlab.schema_editor_version"
 UPLOADER = "synthlab.uploader"
 SAMPLE_PICKER = "synthlab.sample_picker"
-RUNS = "synthlab.runs"
+TOKEN = "synthlab.token"
+WORKSPACE = "synthlab.workspace"
+JOBS = "synthlab.jobs"
+SPLIT = "synthlab.split"
+SELECTED_RUNS = "synthlab.selected_runs"
+QUERY_TOKEN = "ws"  # the URL query parameter carrying the workspace token
 
 
 @dataclass
@@ -28,10 +35,11 @@ class ActiveDataset:
     """The dataset a user works on: as loaded (``raw``), its schema, and what intake warned about."""
 
     name: str
-    source: str  # "sample:<id>" or "upload:<file name>"
+    source: str  # "sample:<id>", "upload:<file name>" or "workspace"
     raw: pd.DataFrame
     schema: Schema
     warnings: list[str] = field(default_factory=list)
+    dataset_id: str | None = None
     _frame: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -42,26 +50,91 @@ class ActiveDataset:
         return self._frame
 
     def with_schema(self, schema: Schema) -> ActiveDataset:
-        return ActiveDataset(self.name, self.source, self.raw, schema, self.warnings)
+        return ActiveDataset(self.name, self.source, self.raw, schema, self.warnings, self.dataset_id)
 
     @property
     def shape_text(self) -> str:
         return f"{len(self.raw):,} rows × {self.raw.shape[1]:,} columns"
 
 
+# ----- workspace ------------------------------------------------------------------------------
+def open_workspace() -> Workspace:
+    """This session's workspace, named by the token in the URL (a new one when absent or invalid).
+
+    The token is written back into the URL on every run, so a refresh, a bookmark or a server
+    restart brings the user back to their own data and runs.
+    """
+    url_token = st.query_params.get(QUERY_TOKEN)
+    token = st.session_state.get(TOKEN)
+    if valid_token(url_token) and url_token != token:
+        token = url_token
+        for key in (DATASET, WORKSPACE, SPLIT):
+            st.session_state.pop(key, None)
+    if not valid_token(token):
+        token = new_token()
+    st.session_state[TOKEN] = token
+    if st.query_params.get(QUERY_TOKEN) != token:
+        st.query_params[QUERY_TOKEN] = token
+    ws = st.session_state.get(WORKSPACE)
+    if ws is None or ws.token != token:
+        ws = Workspace.open(token)
+        st.session_state[WORKSPACE] = ws
+    return ws
+
+
+def workspace() -> Workspace:
+    ws = st.session_state.get(WORKSPACE)
+    return ws if ws is not None else open_workspace()
+
+
+def restore_dataset() -> bool:
+    """Load the workspace's active dataset into the session; False when it has none."""
+    stored = workspace().load_dataset()
+    if stored is None:
+        return False
+    raw, name, schema, split = stored
+    info = workspace().dataset_info()
+    st.session_state[DATASET] = ActiveDataset(name, "workspace", raw, schema, [], info.id if info else None)
+    if split:
+        st.session_state[SPLIT] = split
+    return True
+
+
+def clear_workspace() -> None:
+    workspace().clear()
+    for key in (DATASET, SPLIT, JOBS, SAMPLE_PICKER):
+        st.session_state.pop(key, None)
+
+
+# ----- dataset -------------------------------------------------------------------------------
 def get_dataset() -> ActiveDataset | None:
     return st.session_state.get(DATASET)
 
 
 def set_dataset(ds: ActiveDataset) -> None:
+    """Make ``ds`` active and store it in the workspace (earlier runs are kept)."""
+    ds.dataset_id = workspace().save_dataset(ds.raw, ds.name, ds.schema)
     st.session_state[DATASET] = ds
+    st.session_state.pop(SPLIT, None)
     st.session_state[SCHEMA_EDITOR_VERSION] = st.session_state.get(SCHEMA_EDITOR_VERSION, 0) + 1
 
 
 def set_schema(schema: Schema) -> None:
     ds = get_dataset()
     if ds is not None:
+        workspace().save_schema(schema)
         st.session_state[DATASET] = ds.with_schema(schema)
+
+
+def get_split() -> dict[str, Any]:
+    """The evaluation split settings: holdout share and seed."""
+    return st.session_state.get(SPLIT) or {"holdout_share": 0.25, "seed": 0}
+
+
+def set_split(holdout_share: float, seed: int) -> None:
+    split = {"holdout_share": float(holdout_share), "seed": int(seed)}
+    st.session_state[SPLIT] = split
+    workspace().save_split(split)
 
 
 def schema_editor_key() -> str:
@@ -69,8 +142,17 @@ def schema_editor_key() -> str:
     return f"{SCHEMA_EDITOR}.{st.session_state.get(SCHEMA_EDITOR_VERSION, 0)}"
 
 
-def get_runs() -> list[Any]:
-    return st.session_state.get(RUNS, [])
+def get_runs(all_datasets: bool = False) -> list[Run]:
+    """Runs of the active dataset (newest first), from the workspace."""
+    ds = get_dataset()
+    if ds is None and not all_datasets:
+        return []
+    return workspace().runs(None if all_datasets else ds.dataset_id)
+
+
+def jobs() -> dict[str, Any]:
+    """Background jobs started in this session, by run id (live progress and cancel)."""
+    return st.session_state.setdefault(JOBS, {})
 
 
 def flash(kind: str, message: str) -> None:
@@ -82,3 +164,12 @@ def pop_flashes() -> list[tuple[str, str]]:
     return st.session_state.pop(FLASH, [])
 
 
+
+
+def selected_runs() -> list[str]:
+    """Run ids chosen for Compare/Evaluate/Export (kept across pages)."""
+    return list(st.session_state.get(SELECTED_RUNS, []))
+
+
+def set_selected_runs(run_ids: list[str]) -> None:
+    st.session_state[SELECTED_RUNS] = list(run_ids)

@@ -86,3 +86,19 @@ def test_picking_another_sample_switches():
     at.run()
     assert not at.exception
     assert at.session_state["synthlab.dataset"].name == other.title
+
+
+def test_workspace_survives_a_fresh_session_with_the_same_token():
+    at = _app()
+    token = at.session_state["synthlab.token"]
+    assert at.query_params["ws"] == [token] or at.query_params["ws"] == token
+    at.file_uploader(key="synthlab.uploader").set_value(("kept.csv", b"a,b\n1,x\n2,y\n3,z\n", "text/csv"))
+    at.run()
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    again.query_params["ws"] = token
+    again.run()
+    assert not again.exception
+    assert again.session_state["synthlab.dataset"].name == "kept"
+    other = _app()
+    assert other.session_state["synthlab.token"] != token
+    assert other.session_state["synthlab.dataset"].name != "kept"

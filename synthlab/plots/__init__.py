@@ -23,6 +23,7 @@ from synthlab.plots.columns import (
 from synthlab.plots.pairs import pair_plot
 from synthlab.plots.projection import pca_projection
 from synthlab.plots.scores import (
+    dcr_histogram_bins,
     dcr_histograms,
     feature_importance_bar,
     group_rates,
@@ -50,6 +51,7 @@ __all__ = [
     "category_overlay",
     "column_overlay",
     "correlation_heatmaps",
+    "dcr_histogram_bins",
     "dcr_histograms",
     "ecdf_overlay",
     "feature_importance_bar",

@@ -177,3 +177,19 @@ def group_rates(real_rates: pd.Series | pd.DataFrame, syn_rates: pd.Series | pd.
     if not two_levels:
         fig.update_xaxes(type="category")
     return finish(fig, title, "Group", rate_title)
+
+
+def dcr_histogram_bins(edges: Sequence[float], synthetic: Sequence[float], holdout: Sequence[float],
+                       title: str | None = None, names=("Synthetic", "Holdout")) -> go.Figure:
+    """:func:`dcr_histograms` from pre-binned shares (as a stored scorecard keeps them)."""
+    e = np.asarray(edges, dtype="float64")
+    fig = go.Figure()
+    if e.size >= 2:
+        centres, widths = (e[:-1] + e[1:]) / 2, np.diff(e)
+        for shares, name, colour in zip((synthetic, holdout), names, (SYNTHETIC, HOLDOUT), strict=True):
+            fig.add_bar(x=centres, y=np.asarray(shares, dtype="float64"), width=widths, name=esc(name),
+                        marker_color=colour, opacity=0.6, hovertemplate="distance %{x:.3g}<br>%{y:.2%}")
+    fig.update_layout(barmode="overlay", bargap=0)
+    fig.update_yaxes(tickformat=".0%")
+    return finish(fig, title or "Distance to the closest training record", "Distance to the closest training record",
+                  "Share of rows")

@@ -1,0 +1,51 @@
+"""What a page needs of a run: its synthetic rows, its scorecard and the real split it was scored on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from components import state
+from components.memo import memo
+from synthlab.runs import Run
+from synthlab.split import train_holdout_split
+
+
+def done_runs() -> list[Run]:
+    return [r for r in state.get_runs() if r.status == "done"]
+
+
+def synthetic(run: Run) -> pd.DataFrame | None:
+    return memo(("synthetic", run.id), lambda: state.workspace().load_table(run.id, "synthetic"))
+
+
+def scorecard(run: Run) -> dict[str, Any]:
+    return memo(("scorecard", run.id), lambda: state.workspace().load_json(run.id, "scorecard") or {})
+
+
+def real_split(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The train and holdout rows this run was fitted and scored on (recomputed from its seeded split)."""
+    ds = state.get_dataset()
+    split = scorecard(run).get("split") or state.get_split()
+    share, seed = float(split.get("holdout_share", 0.25)), int(split.get("seed", 0))
+
+    def compute():
+        train, holdout, _ = train_holdout_split(ds.frame, ds.schema, share, seed)
+        return train, holdout
+
+    return memo(("split", ds.dataset_id, share, seed, tuple(ds.schema.names), ds.schema.target), compute)
+
+
+def pick_runs(label: str, key: str, max_runs: int = 4) -> list[Run]:
+    """A run picker defaulting to the runs selected elsewhere, else the newest finished run."""
+    import streamlit as st
+
+    runs = done_runs()
+    by_id = {r.id: r for r in runs}
+    default = [rid for rid in state.selected_runs() if rid in by_id][:max_runs] or [runs[0].id]
+    chosen = st.multiselect(label, list(by_id), default=default, key=key, max_selections=max_runs,
+                            format_func=lambda rid: by_id[rid].name)
+    if chosen:
+        state.set_selected_runs(chosen)
+    return [by_id[rid] for rid in chosen]

@@ -1,0 +1,128 @@
+"""AppTest: the whole flow (upload → generate → compare → evaluate → export) with a fast generator,
+and failed or cancelled runs that leave earlier runs intact."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+SAMPLE = ROOT / "sample_data" / "health_insurance.csv"
+
+
+def _wait(at: AppTest, run_id: str | None = None, timeout: float = 240):
+    """Rerun the app until this session's newest run (or ``run_id``) has finished."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(0.5)
+        at.run()
+        runs = at.session_state["synthlab.workspace"].runs()
+        run = next((r for r in runs if r.id == run_id), None) if run_id else (runs[0] if runs else None)
+        if run is not None and run.status != "running" and not at.session_state["synthlab.jobs"]:
+            return run
+    raise AssertionError("the run did not finish in time")
+
+
+def _generate(at: AppTest, generator: str, rules: str = "", **params):
+    at.switch_page("pages/generate.py")
+    at.run()
+    at.selectbox(key="synthlab.generator").set_value(generator)
+    at.run()
+    for name, value in params.items():
+        widget = at.number_input(key=f"synthlab.params.{generator}.{name}")
+        widget.set_value(value)
+    if rules:
+        at.text_area(key="synthlab.rules_text").set_value(rules)
+    at.run()
+    assert not at.exception, at.exception
+    at.button(key="synthlab.go").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+@pytest.fixture
+def app_with_upload() -> AppTest:
+    df = pd.read_csv(SAMPLE).head(400)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.file_uploader(key="synthlab.uploader").set_value(("insurance.csv", df.to_csv(index=False).encode(), "text/csv"))
+    at.run()
+    assert at.session_state["synthlab.dataset"].name == "insurance"
+    return at
+
+
+def test_full_flow_upload_generate_compare_evaluate_export(app_with_upload):
+    at = app_with_upload
+    _generate(at, "independent")
+    run = _wait(at)
+    assert run.status == "done", run.error
+    assert set(run.verdicts) >= {"fidelity", "detection", "privacy", "validity"}
+    assert any("finished" in s.value for s in at.success)
+    syn = at.session_state["synthlab.workspace"].load_table(run.id, "synthetic")
+    assert len(syn) == 300 and list(syn.columns) == list(pd.read_csv(SAMPLE, nrows=1).columns)
+
+    at.switch_page("pages/compare.py")
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) >= 2
+    at.selectbox(key="synthlab.compare_column").set_value("age")
+    at.run()
+    assert not at.exception
+    at.selectbox(key="synthlab.segment_col").set_value("gender")
+    at.run()
+    assert not at.exception and any("Segment gender" in c.value for c in at.caption)
+
+    at.switch_page("pages/evaluate.py")
+    at.run()
+    assert not at.exception and not at.error
+    markdown = " ".join(m.value for m in at.markdown)
+    for section in ["Fidelity", "Detection", "Privacy", "Validity"]:
+        assert section in markdown
+    tables = [d.value for d in at.dataframe]
+    assert any("holdout (ceiling)" in t.columns for t in tables)
+
+    at.switch_page("pages/export.py")
+    at.run()
+    assert not at.exception and not at.error
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Download CSV", "Download Parquet", "Download bundle (.zip)"} <= set(labels)
+    at.toggle(key="synthlab.export_filter").set_value(True)
+    at.run()
+    assert not at.exception and any("The filter keeps" in c.value for c in at.caption)
+
+
+def test_failed_run_is_recorded_and_earlier_runs_stay(app_with_upload):
+    at = app_with_upload
+    _generate(at, "independent")
+    first = _wait(at)
+    assert first.status == "done"
+    _generate(at, "independent", rules="age < -1000")
+    failed = _wait(at)
+    assert failed.id != first.id and failed.status == "failed"
+    assert "business rules" in failed.error
+    assert any("failed" in e.value for e in at.error)
+    ws = at.session_state["synthlab.workspace"]
+    assert ws.get_run(first.id).status == "done"
+    assert ws.load_table(first.id, "synthetic") is not None
+
+
+def test_cancel_stops_a_neural_fit(app_with_upload):
+    at = app_with_upload
+    _generate(at, "tvae", epochs=2000)
+    deadline = time.time() + 60
+    cancel = []
+    while not cancel and time.time() < deadline:
+        cancel = [b for b in at.button if b.key and b.key.startswith("cancel-")]
+        if not cancel:
+            time.sleep(0.5)
+            at.run()
+    assert cancel, "no cancel button while the fit runs"
+    cancel[0].click()
+    at.run()
+    run = _wait(at, timeout=120)
+    assert run.status == "cancelled"
+    assert any("cancelled" in w.value for w in at.warning)
