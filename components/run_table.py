@@ -9,8 +9,6 @@ from components import state
 from synthlab.generators import registry
 from synthlab.runs import Run
 
-VERDICT_ICONS = {"excellent": "🟢", "good": "🟢", "fair": "🟠", "poor": "🔴"}
-
 
 def run_frame(runs: list[Run]) -> pd.DataFrame:
     reg = registry()
@@ -22,7 +20,7 @@ def run_frame(runs: list[Run]) -> pd.DataFrame:
         "rows": [r.n_rows for r in runs],
         "seed": [r.seed for r in runs],
         "seconds": [None if r.duration_s is None else round(r.duration_s, 1) for r in runs],
-        "verdicts": [" ".join(f"{VERDICT_ICONS.get(v, '')}{k}" for k, v in r.verdicts.items()) or (r.error or "")
+        "verdicts": [", ".join(f"{k} {v}" for k, v in r.verdicts.items()) or (r.error or "")
                      for r in runs],
         "created": [r.created_at[:19].replace("T", " ") for r in runs],
         "id": [r.id for r in runs],

@@ -7,7 +7,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-RATING_ICON = {"excellent": "🟢 excellent", "good": "🟢 good", "fair": "🟠 fair", "poor": "🔴 poor"}
+# Colour carries the rating in markdown; tables show the plain word (no emoji: not every system has the font).
+RATING_MD = {"excellent": ":green[**excellent**]", "good": ":green[**good**]", "fair": ":orange[**fair**]",
+             "poor": ":red[**poor**]"}
 SECTIONS = {
     "fidelity": ("Fidelity", "Do columns and pairs of columns look like the real ones?"),
     "detection": ("Detection", "Can a classifier tell synthetic rows from real ones?"),
@@ -38,7 +40,7 @@ def figures_table(section: dict[str, Any]) -> pd.DataFrame:
             "synthetic": _fmt(item.get("value")) + (f"  [{_fmt(ci[0])}, {_fmt(ci[1])}]" if ci else ""),
             "holdout (ceiling)": _fmt(item.get("ceiling")) + (f"  [{_fmt(cci[0])}, {_fmt(cci[1])}]" if cci else ""),
             "ratio": _fmt(item.get("ratio")),
-            "rating": RATING_ICON.get(item.get("rating", ""), item.get("rating", "")),
+            "rating": item.get("rating", ""),
             "what good looks like": item.get("good", ""),
         })
     return pd.DataFrame(rows)
@@ -47,7 +49,7 @@ def figures_table(section: dict[str, Any]) -> pd.DataFrame:
 def verdict_line(name: str, section: dict[str, Any]) -> None:
     title, question = SECTIONS.get(name, (name.title(), ""))
     verdict = section.get("verdict") or {}
-    rating = RATING_ICON.get(verdict.get("rating", ""), verdict.get("rating", "not rated"))
+    rating = RATING_MD.get(verdict.get("rating", ""), verdict.get("rating", "not rated"))
     st.markdown(f"#### {title} — {rating}")
     st.caption(question)
     if verdict.get("why"):

@@ -8,7 +8,7 @@ import streamlit as st
 from components.guards import require_dataset
 from components.page import header
 from components.run_data import done_runs, scorecard
-from components.scorecard_view import RATING_ICON, SECTIONS, section_view
+from components.scorecard_view import RATING_MD, SECTIONS, section_view
 from synthlab import plots
 from synthlab.generators import registry
 
@@ -32,7 +32,7 @@ with tab_card:
     card = scorecard(run)
     split = card.get("split", {})
     overall = (card.get("summary") or {}).get("overall", "")
-    st.markdown(f"**Overall: {RATING_ICON.get(overall, overall or 'not rated')}** · "
+    st.markdown(f"**Overall:** {RATING_MD.get(overall, overall or 'not rated')} · "
                 f"{reg[run.generator].label if run.generator in reg else run.generator}, seed {run.seed}, "
                 f"{run.n_rows:,} rows")
     st.caption(f"Split: {split.get('train_rows', split.get('n_train', '?'))} train / "
@@ -81,7 +81,7 @@ with tab_board:
             "run": r.name,
             "generator": reg[r.generator].label if r.generator in reg else r.generator,
             "reference": bool(r.generator in reg and reg[r.generator].reference),
-            **{SECTIONS[k][0]: RATING_ICON.get(v, v) for k, v in r.verdicts.items() if k in SECTIONS},
+            **{SECTIONS[k][0]: v for k, v in r.verdicts.items() if k in SECTIONS},
             "pair trends ratio": f.get("fidelity.trend.ratio"),
             "detection AUC": f.get("detection.auc"),
             "TSTR ratio": f.get("utility.tstr.ratio"),

@@ -49,3 +49,46 @@ def test_opens_on_sample_and_every_page_renders(app_url, browser):
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / f"{title.lower()}.png"), full_page=True)
         assert page.get_by_text("Traceback").count() == 0
+
+
+def test_upload_generate_compare_evaluate_and_download(app_url, browser, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    real = ROOT / "sample_data" / "math_placement.csv"
+    import pandas as pd
+
+    upload = tmp_path / "placement.csv"
+    pd.read_csv(real).head(500).to_csv(upload, index=False)
+    header = upload.read_text().splitlines()[0]
+
+    page = _page(browser)
+    page.goto(app_url)
+    page.get_by_role("heading", name="Data").wait_for(timeout=60_000)
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_text("Loaded placement.csv").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "flow-1-data.png"), full_page=True)
+
+    page.get_by_role("link", name="Generate").first.click()
+    page.get_by_role("heading", name="Generate").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Generate", exact=True).click()
+    page.get_by_text("The run finished").wait_for(timeout=240_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "flow-2-generate.png"), full_page=True)
+
+    for title in ["Compare", "Evaluate"]:
+        page.get_by_role("link", name=title).first.click()
+        page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / f"flow-3-{title.lower()}.png"), full_page=True)
+        assert page.get_by_text("Traceback").count() == 0
+
+    page.get_by_role("link", name="Export").first.click()
+    page.get_by_role("heading", name="Export").wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download CSV").click()
+    path = tmp_path / "download.csv"
+    info.value.save_as(str(path))
+    page.screenshot(path=str(ARTIFACTS / "flow-4-export.png"), full_page=True)
+    lines = path.read_text().splitlines()
+    assert lines[0] == header
+    assert len(lines) - 1 == 375  # as many rows as the train split (75% of 500)
