@@ -18,6 +18,7 @@ PAGES = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
     st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
     st.Page("pages/export.py", title="Export", icon=":material/download:"),
+    st.Page("pages/experiments.py", title="Experiments", icon=":material/experiment:"),
 ]
 
 page = st.navigation(PAGES)

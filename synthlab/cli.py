@@ -17,6 +17,7 @@ _HANDLERS = {
     "generate": "synthlab.cli_generate:cmd_generate",
     "evaluate": "synthlab.cli_evaluate:cmd_evaluate",
     "replay": "synthlab.cli_replay:cmd_replay",
+    "experiment": "synthlab.cli_experiment:cmd_experiment",
 }
 
 
@@ -49,6 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("bundle", help="bundle .zip exported from the app")
     r.add_argument("--out", required=True)
     r.add_argument("--data", default=None, help="the real data file, if the bundle does not include it")
+
+    x = sub.add_parser("experiment", help="run an experiment: collapse, balance, rare or seeds")
+    x.add_argument("name", choices=["collapse", "balance", "rare", "seeds"])
+    x.add_argument("data", help="CSV/TSV/TXT, Parquet or Excel file")
+    x.add_argument("--out", required=True, help="result JSON path")
+    x.add_argument("--generator", default=None, help="registry name (default: SynthLab's default)")
+    x.add_argument("--target", default=None)
+    x.add_argument("--sensitive", nargs="*", default=[])
+    x.add_argument("--seed", type=int, default=0)
+    x.add_argument("--generations", type=int, default=5, help="collapse: number of generations")
+    x.add_argument("--real-share", type=float, default=0.0, help="collapse: share of real rows mixed back each generation")
+    x.add_argument("--column", default=None, help="rare: the column whose rare value is boosted")
+    x.add_argument("--value", default=None, help="rare: the value to boost (default: the rarest)")
+    x.add_argument("--share", type=float, default=0.5, help="rare: target share of the boosted value")
+    x.add_argument("--seeds", type=int, default=5, help="seeds: number of seeds")
+    x.add_argument("--max-rows", type=int, default=None, help="use a seeded sample of at most this many rows")
+    x.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", help="generator parameter")
     return p
 
 

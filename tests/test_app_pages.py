@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 from synthlab import samples
 from tests.conftest import ROOT
 
-PAGES = ["pages/data.py", "pages/generate.py", "pages/compare.py", "pages/evaluate.py", "pages/export.py"]
+PAGES = ["pages/data.py", "pages/generate.py", "pages/compare.py", "pages/evaluate.py", "pages/export.py",
+         "pages/experiments.py"]
 
 
 def _app() -> AppTest:
