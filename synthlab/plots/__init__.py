@@ -20,6 +20,7 @@ from synthlab.plots.columns import (
     histogram_overlay,
     timeline_overlay,
 )
+from synthlab.plots.experiments import add_reference, condition_bars, seed_deviations
 from synthlab.plots.pairs import pair_plot
 from synthlab.plots.projection import pca_projection
 from synthlab.plots.scores import (
@@ -47,9 +48,11 @@ __all__ = [
     "SEQUENTIAL",
     "SYNTHETIC",
     "TOP_CATEGORIES",
+    "add_reference",
     "association_matrix",
     "category_overlay",
     "column_overlay",
+    "condition_bars",
     "correlation_heatmaps",
     "dcr_histogram_bins",
     "dcr_histograms",
@@ -64,5 +67,6 @@ __all__ = [
     "pca_projection",
     "privacy_utility_scatter",
     "run_color",
+    "seed_deviations",
     "timeline_overlay",
 ]
