@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--rows", type=int, default=None, help="rows to generate (default: as many as DATA)")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", help="generator parameter")
+    g.add_argument("--keep-formulas", action="store_true",
+                   help="do not neutralise text cells starting with = + - @ (CSV output)")
+    g.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="dask: sample partitions in parallel and write partitioned Parquet to --out (a folder)")
+    g.add_argument("--scheduler", default=None, help="dask: address of an existing scheduler (default: a local cluster)")
+    g.add_argument("--partitions", type=int, default=None, help="dask: number of partitions (default: ≤ 1M rows each)")
+    g.add_argument("--workers", type=int, default=None, help="dask: workers of the local cluster (default: CPU count)")
 
     e = sub.add_parser("evaluate", help="score synthetic data against real train and holdout")
     e.add_argument("--real", required=True, help="the real training data the generator saw")

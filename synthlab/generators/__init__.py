@@ -10,7 +10,7 @@ from functools import cache
 from synthlab.errors import GeneratorError
 from synthlab.generators.base import Generator, ParamSpec
 
-__all__ = ["Generator", "ParamSpec", "DEFAULT_GENERATOR", "get_generator", "registry", "make_generator"]
+__all__ = ["DEFAULT_GENERATOR", "Generator", "ParamSpec", "get_generator", "make_generator", "registry"]
 
 DEFAULT_GENERATOR = "synthlab"
 _NOT_GENERATORS = {"base", "pii", "rules", "conditions"}

@@ -68,7 +68,7 @@ class ParamSpec:
             raise
         except (TypeError, ValueError):
             raise GeneratorError(f"'{self.name}' must be of type {self.type}; got '{value}'.") from None
-        if self.low is not None and value < self.low or self.high is not None and value > self.high:
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
             raise GeneratorError(f"'{self.name}' must be between {self.low} and {self.high}; got {value}.")
         return value
 
@@ -136,24 +136,48 @@ class Generator:
         frame = schema.coerce(data)
         self.schema_ = schema
         self.dtypes_ = frame.dtypes.to_dict()
-        from synthlab.generators.pii import PiiFiller  # noqa: PLC0415 (keeps Faker off the import path)
+        from synthlab.generators.pii import PiiFiller  # imported here: keeps Faker off the import path
 
         self.pii_ = PiiFiller(schema, locale=getattr(self, "locale", "en_US")).fit(frame)
+        # dates stored without a time of day come back without one (synthetic times are noise)
+        self.day_dates_ = [c for c in schema.of_kind(Kind.DATETIME) if _whole_days(frame[c])]
+        # category labels are part of the schema: kept to check values asked for (conditions)
+        self.categories_ = {c: frozenset(frame[c].dropna().unique()) for c in schema.of_kind(Kind.CATEGORICAL)}
         learned = frame[schema.learned]
         self._fit(learned, schema, on_progress)
         return self
 
     def sample(self, n: int, seed: int | None = 0) -> pd.DataFrame:
         """``n`` synthetic rows with the real columns and working dtypes; same seed, same rows."""
+        seed = check_seed(seed)
+        return self.complete(self.sample_learned(n, seed), seed)
+
+    def sample_learned(self, n: int, seed: int = 0) -> pd.DataFrame:
+        """Just the learned columns of :meth:`sample` (working dtypes, index ``0..n-1``): what
+        rejection sampling (rules, conditions) draws repeatedly before :meth:`complete`."""
         if self.schema_ is None:
             raise GeneratorError("Fit the generator before sampling.")
         n = int(n)
         if n < 1:
             raise GeneratorError("The number of rows to sample must be at least 1.")
-        learned = self._sample(n, 0 if seed is None else int(seed)) if self.schema_.learned else pd.DataFrame(index=range(n))
+        learned = self._sample(n, check_seed(seed)) if self.schema_.learned else pd.DataFrame(index=range(n))
+        return self.finish_learned(learned)
+
+    def finish_learned(self, learned: pd.DataFrame) -> pd.DataFrame:
+        """Learned rows from any route (``_sample``, conditional sampling) in working form."""
         learned = learned.reset_index(drop=True)
-        pii = self.pii_.sample(n, 0 if seed is None else int(seed))
-        out = pd.concat([learned, pii], axis=1)
+        for col in getattr(self, "day_dates_", []):
+            if col in learned:
+                learned[col] = pd.to_datetime(learned[col], errors="coerce").dt.floor("D")
+        return cast_like(learned, self.dtypes_)
+
+    def complete(self, learned: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+        """Add fresh ID/PII values to learned rows; all real columns in order and working dtypes."""
+        if self.schema_ is None:
+            raise GeneratorError("Fit the generator before sampling.")
+        learned = learned.reset_index(drop=True)
+        pii = self.pii_.sample(len(learned), check_seed(seed))
+        out = pd.concat([learned[[c for c in learned.columns if c not in pii.columns]], pii], axis=1)
         return cast_like(out[self.schema_.names], self.dtypes_)
 
     def _fit(self, data: pd.DataFrame, schema: Schema, on_progress: ProgressCallback | None) -> None:
@@ -175,14 +199,32 @@ def cast_like(df: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
                 s = pd.to_datetime(s, errors="coerce").astype(dt)
             elif pd.api.types.is_float_dtype(dt):
                 s = pd.to_numeric(s, errors="coerce").astype(dt)
-            elif dt == object:
+            elif dt == np.dtype(object):
                 s = s.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
             else:
                 s = s.astype(dt)
         except (TypeError, ValueError) as e:
             raise GeneratorError(f"Could not give column '{col}' its real type ({dt}): {e}") from None
         out[col] = s
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, index=df.index)
+
+
+def check_seed(seed: Any) -> int:
+    """A sampling seed: a whole number from 0 to 2**32 - 1 (None means 0)."""
+    if seed is None:
+        return 0
+    try:
+        value = int(seed)
+    except (TypeError, ValueError):
+        raise GeneratorError(f"The seed must be a whole number; got '{seed}'.") from None
+    if (value != seed and not isinstance(seed, str)) or not 0 <= value < 2**32:
+        raise GeneratorError(f"The seed must be a whole number from 0 to {2**32 - 1}; got {seed}.")
+    return value
+
+
+def _whole_days(s: pd.Series) -> bool:
+    values = s.dropna()
+    return len(values) > 0 and bool((values == values.dt.floor("D")).all())
 
 
 def rng_for(seed: int) -> np.random.Generator:
