@@ -6,9 +6,7 @@ import logging
 
 import streamlit as st
 
-from components.data_loading import ensure_default_dataset
-from components.sidebar import render_sidebar
-from components.state import open_workspace
+from components import frame
 
 st.set_page_config(page_title="SynthLab", page_icon=":material/science:", layout="wide")
 
@@ -22,9 +20,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-open_workspace()
-ensure_default_dataset()
-render_sidebar()
+frame.setup()
 
 try:
     page.run()

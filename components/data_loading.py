@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.text import md_escape
 from synthlab import samples
 from synthlab.errors import SynthLabError
 from synthlab.intake import LoadedTable, load_table
@@ -45,7 +46,7 @@ def ensure_default_dataset() -> None:
             try:
                 activate_sample(info.id)
             except SynthLabError as e:
-                state.flash("warning", f"The default sample could not be loaded: {e}")
+                state.flash("warning", f"The default sample could not be loaded: {md_escape(e)}")
 
 
 def on_sample_picked() -> None:
@@ -55,7 +56,7 @@ def on_sample_picked() -> None:
         try:
             activate_sample(sample_id)
         except SynthLabError as e:
-            state.flash("error", f"That sample could not be loaded: {e}")
+            state.flash("error", f"That sample could not be loaded: {md_escape(e)}")
 
 
 def on_upload() -> None:
@@ -65,7 +66,7 @@ def on_upload() -> None:
         return
     error = activate_upload(upload.getvalue(), upload.name)
     if error:
-        state.flash("error", f"{upload.name}: {error} Your previous dataset is still active.")
+        state.flash("error", f"{md_escape(upload.name)}: {md_escape(error)} Your previous dataset is still active.")
     else:
         st.session_state[state.SAMPLE_PICKER] = None
-        state.flash("success", f"Loaded {upload.name}: {state.get_dataset().shape_text}.")
+        state.flash("success", f"Loaded {md_escape(upload.name)}: {state.get_dataset().shape_text}.")

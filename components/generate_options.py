@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.schema import Kind
 from synthlab.split import train_holdout_split
@@ -38,7 +39,7 @@ def conditions_form(ds: state.ActiveDataset) -> dict[str, Any] | None:
         cols = st.multiselect("Columns to fix", columns, key="synthlab.fix_columns", max_selections=3)
         fixed = {}
         for c in cols:
-            fixed[c] = st.selectbox(f"{c} =", _values(ds, c), key=f"synthlab.fix_value.{c}")
+            fixed[c] = st.selectbox(f"{md_escape(c)} =", _values(ds, c), key=f"synthlab.fix_value.{c}")
         return {"fixed": fixed} if fixed else None
     if mode == "Rebalance a group":
         default = ds.schema.target if ds.schema.target in columns else (
@@ -53,7 +54,7 @@ def conditions_form(ds: state.ActiveDataset) -> dict[str, Any] | None:
         real_share = float(counts.get(value, 0.0))
         share = c3.slider("Target share", 0.05, 0.95, max(0.5, round(real_share, 2)), 0.05,
                           key="synthlab.rebalance_share", help=f"Real share: {real_share:.1%}.")
-        st.caption(f"'{value}' is {real_share:.1%} of real rows; synthetic rows will be {share:.0%}.")
+        st.caption(f"'{md_escape(value)}' is {real_share:.1%} of real rows; synthetic rows will be {share:.0%}.")
         return {"rebalance": {"column": column, "value": value, "share": share}}
     return None
 
@@ -78,7 +79,7 @@ def rules_form(ds: state.ActiveDataset) -> tuple[list[str], list[str]]:
         try:
             rule = Rule.parse(line, ds.schema)
         except SynthLabError as e:
-            errors.append(f"`{line}`: {e}")
+            errors.append(f"{line}: {e}")
             continue
         rules.append(line)
         ok = rule.check(ds.frame)
@@ -99,6 +100,6 @@ def split_form(ds: state.ActiveDataset) -> None:
         state.set_split(share, int(seed))
     try:
         _, _, info = train_holdout_split(ds.frame, ds.schema, share, int(seed))
-        st.caption(f"Generators fit on train only: {info.describe()}.")
+        st.caption(f"Generators fit on train only: {md_escape(info.describe())}.")
     except SynthLabError as e:
-        st.error(str(e))
+        st.error(md_escape(e))

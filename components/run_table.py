@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.text import md_escape
 from synthlab.generators import registry
 from synthlab.runs import Run
 
@@ -33,6 +34,11 @@ def run_history() -> None:
     if not runs:
         st.caption("No runs yet: pick a generator above and press Generate.")
         return
+    interrupted = [r.name for r in runs if r.status == "interrupted"]
+    if interrupted:
+        st.warning(f"{len(interrupted)} run(s) were interrupted because the server stopped while they were in "
+                   f"progress: {md_escape(', '.join(interrupted))}. The runs before them are intact; start an "
+                   "interrupted run again to get its data.")
     frame = run_frame(runs)
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key=f"synthlab.run_editor.{len(runs)}.{runs[0].id}",

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.schema import KIND_HELP, Kind
 
@@ -36,13 +37,13 @@ def schema_editor(ds: state.ActiveDataset) -> None:
         try:
             new_schema = ds.schema.with_edits(edited, ds.raw)
         except SynthLabError as e:
-            st.error(str(e))
+            st.error(md_escape(e))
             return
         state.set_schema(new_schema)
         st.rerun()
     task = ds.schema.task
     if task:
-        st.caption(f"Target **{ds.schema.target}** → {task}.")
+        st.caption(f"Target **{md_escape(ds.schema.target)}** → {task}.")
     else:
         st.caption("No target: utility scores (train on synthetic, test on real) need one.")
 

@@ -7,6 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.text import md_escape
+
 # Colour carries the rating in markdown; tables show the plain word (no emoji: not every system has the font).
 RATING_MD = {"excellent": ":green[**excellent**]", "good": ":green[**good**]", "fair": ":orange[**fair**]",
              "poor": ":red[**poor**]"}
@@ -53,13 +55,13 @@ def verdict_line(name: str, section: dict[str, Any]) -> None:
     st.markdown(f"#### {title} — {rating}")
     st.caption(question)
     if verdict.get("why"):
-        st.write(verdict["why"])
+        st.markdown(md_escape(verdict["why"]))
 
 
 def section_view(name: str, section: dict[str, Any]) -> None:
     verdict_line(name, section)
     if section.get("skipped") or section.get("error"):
-        st.info(section.get("skipped") or section.get("error"))
+        st.info(md_escape(section.get("skipped") or section.get("error")))
     table = figures_table(section)
     if not table.empty:
         st.dataframe(table, hide_index=True, width="stretch",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.text import md_escape
 
 
 def render_sidebar() -> None:
@@ -17,7 +18,7 @@ def render_sidebar() -> None:
             st.text(ds.name)
             st.caption(ds.shape_text)
             if ds.schema.target:
-                st.caption(f"Target: {ds.schema.target}")
+                st.caption(f"Target: {md_escape(ds.schema.target)}")
         runs = state.get_runs()
         st.metric("Runs", len(runs), help="Synthetic datasets generated from this dataset.")
         st.divider()

@@ -27,6 +27,7 @@ WORKSPACE = "synthlab.workspace"
 JOBS = "synthlab.jobs"
 SPLIT = "synthlab.split"
 SELECTED_RUNS = "synthlab.selected_runs"
+FRAME_SEEN = "synthlab.frame_seen"
 QUERY_TOKEN = "ws"  # the URL query parameter carrying the workspace token
 
 
@@ -173,3 +174,25 @@ def selected_runs() -> list[str]:
 
 def set_selected_runs(run_ids: list[str]) -> None:
     st.session_state[SELECTED_RUNS] = list(run_ids)
+
+
+# ----- experiments ---------------------------------------------------------------------------
+EXPERIMENT = "synthlab.experiment"  # the experiment picked on the Experiments page
+EXPERIMENT_OPTION = "synthlab.experiment_option"  # prefix of that page's option widgets
+EXPERIMENT_JOBS = "synthlab.experiment_jobs"
+EXPERIMENT_RESULTS = "synthlab.experiment_results"
+
+
+def experiment_key(name: str, option: str) -> str:
+    """The widget key of one option of one experiment (each experiment keeps its own settings)."""
+    return f"{EXPERIMENT_OPTION}.{name}.{option}"
+
+
+def experiment_jobs() -> dict[str, Any]:
+    """This session's running experiments, by experiment name (live progress and cancel)."""
+    return st.session_state.setdefault(EXPERIMENT_JOBS, {})
+
+
+def experiment_results() -> dict[str, Any]:
+    """This session's latest result per experiment name (never shared with other users)."""
+    return st.session_state.setdefault(EXPERIMENT_RESULTS, {})

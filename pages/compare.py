@@ -9,6 +9,7 @@ from components.guards import require_dataset
 from components.memo import memo
 from components.page import header
 from components.run_data import done_runs, pick_runs, real_split, scorecard, synthetic
+from components.text import md_escape
 from synthlab import plots
 from synthlab.schema import Kind
 
@@ -56,7 +57,7 @@ seg_key = None if segment is None else (segment[0], str(segment[1]))
 run_key = tuple(r.id for r in runs)
 if segment:
     counts = ", ".join(f"{name}: {len(df):,}" for name, df in syn.items())
-    st.caption(f"Segment {segment[0]} = {segment[1]}: real {len(real):,} rows; {counts}.")
+    st.caption(md_escape(f"Segment {segment[0]} = {segment[1]}: real {len(real):,} rows; {counts}."))
 if len(real) == 0 or any(len(df) == 0 for df in syn.values()):
     st.warning("This segment is empty on one side; pick another value.")
 

@@ -8,6 +8,7 @@ from components import state
 from components.data_loading import on_sample_picked, on_upload
 from components.page import header
 from components.schema_editor import schema_editor
+from components.text import md_escape
 from synthlab import samples
 from synthlab.intake import SUFFIXES, memory_text, missing_table
 
@@ -50,13 +51,13 @@ if ds is None:
     st.stop()
 
 st.divider()
-st.subheader(ds.name)
+st.subheader(md_escape(ds.name))
 c1, c2, c3 = st.columns(3)
 c1.metric("Rows", f"{len(ds.raw):,}")
 c2.metric("Columns", f"{ds.raw.shape[1]:,}")
 c3.metric("Memory", memory_text(ds.raw))
 for warning in ds.warnings:
-    st.warning(warning)
+    st.warning(md_escape(warning))
 
 tab_preview, tab_missing, tab_schema = st.tabs(["Preview", "Missing values", "Schema"])
 with tab_preview:

@@ -9,6 +9,7 @@ from components.guards import require_dataset
 from components.page import header
 from components.run_data import done_runs, scorecard
 from components.scorecard_view import RATING_MD, SECTIONS, section_view
+from components.text import md_escape
 from synthlab import plots
 from synthlab.generators import registry
 
@@ -64,14 +65,14 @@ with tab_card:
                             st.dataframe(pd.DataFrame(sec["closest_rows"]), hide_index=True, width="stretch")
                 if name == "bias":
                     for attr in sec.get("attributes", []):
-                        st.markdown(f"**{attr['attribute']}**")
+                        st.markdown(f"**{md_escape(attr['attribute'])}**")
                         st.dataframe(pd.DataFrame(attr.get("groups", [])), hide_index=True, width="stretch")
                         gap = attr.get("gap_widening") or {}
                         if gap.get("flagged"):
                             st.warning(f"Bias amplification: the gap between groups widens from "
                                        f"{gap.get('gap_real', 0):.3f} to {gap.get('gap_synthetic', 0):.3f}.")
                 if name == "validity" and run.rules:
-                    st.caption("Business rules: " + "; ".join(run.rules))
+                    st.caption("Business rules: " + md_escape("; ".join(run.rules)))
 
 with tab_board:
     rows = []

@@ -11,6 +11,7 @@ from components.guards import require_dataset
 from components.memo import memo
 from components.page import header
 from components.run_data import done_runs, real_split, scorecard, synthetic
+from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.export import csv_bytes, parquet_bytes
 
@@ -59,7 +60,7 @@ if use_filter:
         data = rows[keep].reset_index(drop=True)
         st.caption(f"The filter keeps {len(data):,} of {len(rows):,} rows ({len(data) / max(len(rows), 1):.1%}).")
     except SynthLabError as e:
-        st.error(str(e))
+        st.error(md_escape(e))
 st.dataframe(data.head(100), width="stretch", height=240)
 d1, d2 = st.columns(2)
 d1.download_button("Download CSV", csv_bytes(data, schema, neutralise), f"{stem}.csv", "text/csv",
@@ -96,4 +97,4 @@ try:
     st.caption("A recipe (generator, parameters, seed, schema, split, library versions) and the scorecard. "
                f"`python -m synthlab replay {stem}-bundle.zip --out {stem}.csv` regenerates identical data.")
 except SynthLabError as e:
-    st.error(str(e))
+    st.error(md_escape(e))

@@ -11,6 +11,7 @@ from components.jobs import active_jobs, live_progress, start_run
 from components.page import header
 from components.param_form import param_form
 from components.run_table import run_history
+from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.generators import registry
 from synthlab.runner import RunRequest
@@ -59,7 +60,7 @@ with st.expander("Evaluation split"):
     split_form(ds)
 
 for message in param_errors + rule_errors:
-    st.error(message)
+    st.error(md_escape(message))
 busy = bool(active_jobs())
 default_name = f"{cls.label} #{len(state.get_runs()) + 1}"
 if st.button("Generate", type="primary", disabled=busy or bool(param_errors or rule_errors), key="synthlab.go"):
@@ -68,7 +69,7 @@ if st.button("Generate", type="primary", disabled=busy or bool(param_errors or r
     try:
         start_run(ds, request, default_name)
     except SynthLabError as e:
-        st.error(str(e))
+        st.error(md_escape(e))
     else:
         st.rerun()
 if busy:

@@ -17,8 +17,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading single quote."""
+    """Text cells that a spreadsheet would run as a formula get a leading single quote.
+
+    Column names are cells of the header row, so they are neutralised too.
+    """
     out = df.copy()
+    out.columns = ["'" + str(c) if str(c).startswith(FORMULA_PREFIXES) else c for c in out.columns]
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
@@ -43,7 +47,8 @@ def csv_bytes(df: pd.DataFrame, schema: Schema, neutralise: bool = True) -> byte
     out = for_export(df, schema)
     if neutralise:
         out = neutralise_formulas(out)
-    return out.to_csv(index=False).encode("utf-8")
+    # CRLF line ends (RFC 4180): Python's CSV writer then also quotes cells holding a bare carriage return.
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def parquet_bytes(df: pd.DataFrame, schema: Schema) -> bytes:

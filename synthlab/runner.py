@@ -53,7 +53,12 @@ def fitted_generator(request: RunRequest, train: pd.DataFrame, schema: Schema,
                      on_progress: ProgressCallback | None = None) -> Generator:
     params = dict(request.params)
     params.setdefault("random_state", request.seed)
-    return make_generator(request.generator, **params).fit(train, schema, on_progress=on_progress)
+    generator = make_generator(request.generator, **params)
+    if request.rules:
+        from synthlab.generators.rules import parse_rules, prepare_fit
+
+        prepare_fit(generator, parse_rules(request.rules, schema))  # SDV learns what it can as constraints
+    return generator.fit(train, schema, on_progress=on_progress)
 
 
 def draw(generator: Generator, request: RunRequest, n: int, seed: int) -> pd.DataFrame:
@@ -111,9 +116,9 @@ def execute(request: RunRequest, train: pd.DataFrame, holdout: pd.DataFrame | No
     t2 = time.perf_counter()
     out = RunOutput(synthetic, t1 - t0, t2 - t1, generator)
     if request.rules:
-        from synthlab.generators.rules import violation_shares
+        from synthlab.generators.rules import parse_rules, violation_shares
 
-        out.rule_shares = violation_shares(synthetic, [r for r in request.rules], schema)
+        out.rule_shares = violation_shares(synthetic, parse_rules(request.rules, schema))
     if evaluate and holdout is not None:
         from synthlab.metrics.scorecard import evaluate as score
 

@@ -282,7 +282,7 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
         values = pd.to_numeric(nonnull)
         if set(np.unique(values[:_SAMPLE * 20])) <= {0, 1} and values.nunique() == 2:
             return ColumnSpec(name, Kind.BOOLEAN)
-        integer = bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
+        integer = _whole_numbers(values)
         # Near-unique, not only unique: real keys repeat now and then (a student retaking a course).
         if integer and _ID_NAME.search(name) and n > 20 and values.nunique() / n >= _ID_RATIO:
             return ColumnSpec(name, Kind.ID, integer=True, unique=unique)
@@ -331,7 +331,7 @@ def respec(s: pd.Series, name: str, kind: Kind) -> ColumnSpec:
         values = pd.to_numeric(s, errors="coerce").dropna()
         if values.empty and s.notna().any():
             raise SchemaError(f"Column '{name}' has no numbers, so it cannot be numerical.")
-        spec.integer = bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
+        spec.integer = _whole_numbers(values)
         spec.decimals = 0 if spec.integer else _decimals(values)
     elif kind == Kind.DATETIME:
         if pd.api.types.is_datetime64_any_dtype(s):
@@ -369,6 +369,12 @@ def coerce_column(s: pd.Series, spec: ColumnSpec) -> pd.Series:
     if pd.api.types.is_float_dtype(s):  # integer codes read as float because of gaps: "117", not "117.0"
         return s.map(lambda v: v if pd.isna(v) else str(int(v)) if float(v).is_integer() else str(v)).astype(object)
     return s.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+
+
+def _whole_numbers(values: pd.Series) -> bool:
+    """Whole numbers that int64 holds exactly (beyond 2**53 a float is not an exact integer)."""
+    arr = values.to_numpy(dtype=float)
+    return bool(np.all(np.mod(arr, 1) == 0) and np.all(np.abs(arr) < 2.0**53))
 
 
 def _looks_like_codes(values: pd.Series) -> bool:

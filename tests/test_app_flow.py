@@ -126,3 +126,19 @@ def test_cancel_stops_a_neural_fit(app_with_upload):
     run = _wait(at, timeout=120)
     assert run.status == "cancelled"
     assert any("cancelled" in w.value for w in at.warning)
+
+
+def test_runs_survive_a_fresh_session_with_the_same_token(app_with_upload):
+    at = app_with_upload
+    _generate(at, "independent")
+    run = _wait(at)
+    token = at.session_state["synthlab.token"]
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    again.query_params["ws"] = token
+    again.run()
+    again.switch_page("pages/evaluate.py")
+    again.run()
+    assert not again.exception
+    assert again.session_state["synthlab.dataset"].name == "insurance"
+    assert [r.id for r in again.session_state["synthlab.workspace"].runs()] == [run.id]
+    assert any(run.name in str(s.options) for s in again.selectbox)

@@ -356,12 +356,7 @@ def bundles_from_another_process(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(g, marks=pytest.mark.xfail(
-        g == "gaussian_copula", strict=True,
-        reason="_sdv_common._seed_sampling seeds RDT transformers by their position in field_transformers, "
-               "whose order depends on PYTHONHASHSEED; seed them by column name (or in sorted order) to fix"))
-    for g in _FAST])
+@pytest.mark.parametrize("name", _FAST)
 def test_cli_replay_in_another_process_writes_identical_rows(name, bundles_from_another_process, tmp_path):
     """``python -m synthlab replay`` end to end: another process, another hash seed, the same CSV bytes."""
     folder = bundles_from_another_process

@@ -92,3 +92,14 @@ def test_upload_generate_compare_evaluate_and_download(app_url, browser, tmp_pat
     lines = path.read_text().splitlines()
     assert lines[0] == header
     assert len(lines) - 1 == 375  # as many rows as the train split (75% of 500)
+
+
+def test_deep_link_on_a_fresh_server_runs_inside_the_frame(browser, tmp_path):
+    """A bookmarked page link as the very first request still gets the workspace, sidebar and navigation."""
+    with running_app(tmp_path) as url:
+        page = _page(browser)
+        page.goto(f"{url}/generate")
+        page.get_by_role("heading", name="Generate").wait_for(timeout=60_000)
+        page.get_by_text("Active dataset").wait_for(timeout=30_000)
+        assert page.get_by_role("link", name="Experiments").count() == 1  # the frame's navigation, not file names
+        assert "ws=" in page.url
