@@ -206,14 +206,13 @@ def sniff_delimiter(text: str, suffix: str = "") -> str:
 
 def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
     text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    nonblank = [ln for ln in lines if ln.strip()]
-    if len(nonblank) == 0:
+    first, second = _first_two_nonblank_lines(text)
+    if first is None:
         raise DataError("The file is empty.")
-    header = next(csv.reader([nonblank[0]], delimiter=delimiter))
+    header = next(csv.reader([first], delimiter=delimiter))
     guard.check_columns(len(header))
     _check_header(header)
-    if len(nonblank) == 1:
+    if second is None:
         raise DataError("The file has a header row but no data rows.")
     try:
         table = pacsv.read_csv(
@@ -230,6 +229,29 @@ def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
     if text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
         raise DataError(_quote_message(text))  # Arrow reads an unclosed quote to the end of the file
     return table.to_pandas(types_mapper=None)
+
+
+def _first_two_nonblank_lines(text: str) -> tuple[str | None, str | None]:
+    """The header line and the first data line, without splitting a large file into all its lines."""
+    found: list[str] = []
+    start = 0
+    while len(found) < 2 and start <= len(text):
+        end = len(text)
+        for window in (start + 1_000_000, len(text)):  # a bounded look first: lines are rarely that long
+            for sep in ("\r\n", "\n", "\r"):
+                i = text.find(sep, start, window)
+                if i != -1 and i < end:
+                    end = i
+            if end < len(text):
+                break
+        line = text[start:end]
+        if line.strip():
+            found.append(line)
+        if end >= len(text):
+            break
+        start = end + (2 if text.startswith("\r\n", end) else 1)
+    found += [None] * (2 - len(found))
+    return found[0], found[1]
 
 
 def _ends_inside_quotes(text: str, delimiter: str) -> bool:
@@ -627,15 +649,16 @@ def mixed_type_warning(s: pd.Series, name: str) -> str | None:
     """A warning when a text column is mostly numbers (or dates) with some other values."""
     if s.dtype != object and not pd.api.types.is_string_dtype(s):
         return None
-    values = s.dropna().astype(str).str.strip()
-    values = values[values != ""]
-    if len(values) < 5:
+    counts = s.value_counts(dropna=True)  # work on distinct values: fast on millions of rows
+    counts.index = counts.index.astype(str).str.strip()
+    counts = counts[counts.index != ""]
+    if counts.sum() < 5:
         return None
-    sample = values.head(20000)
-    numeric = pd.to_numeric(sample.str.replace(",", "", regex=False), errors="coerce")
-    share = numeric.notna().mean()
+    numeric = pd.to_numeric(pd.Series(counts.index).str.replace(",", "", regex=False), errors="coerce").to_numpy()
+    is_num = ~np.isnan(numeric.astype(float))
+    share = float(counts.to_numpy()[is_num].sum() / counts.sum())
     if 0.5 <= share < 1.0:
-        odd = sample[numeric.isna()].unique()[:3]
+        odd = counts.index[~is_num][:3]
         examples = ", ".join(repr(v[:30]) for v in odd)
         return (f"Column '{name}' is mostly numbers ({share:.0%}) but also has text such as {examples}; "
                 "it is treated as categorical unless you change its kind.")
