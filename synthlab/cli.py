@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True, help="scorecard JSON path")
     e.add_argument("--html", default=None, help="also write a standalone HTML report")
     e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--rule", action="append", default=[], metavar="RULE",
+                   help='business rule every row should satisfy, e.g. "age >= 0" (repeatable)')
 
     r = sub.add_parser("replay", help="regenerate the data of a reproducibility bundle")
     r.add_argument("bundle", help="bundle .zip exported from the app")

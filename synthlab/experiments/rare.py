@@ -292,7 +292,7 @@ def holdout_predictions(train: pd.DataFrame, holdout: pd.DataFrame, schema: Sche
     tr = prepare_frame(train, schema, what="training data")
     te = prepare_frame(holdout, schema, what="holdout data")
     enc = ModelEncoder.fit(tr, schema, target)
-    x, y, xte = enc.transform(tr), enc.target(tr), enc.transform(te)
+    x, y, xte = enc.transform(tr).onehot, enc.target(tr), enc.transform(te).onehot  # one view suits every model
     if task == "regression":
         keep = np.isfinite(y)
         if keep.sum() < 2:
