@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from synthlab.runs import Run
 
 
 def require_dataset() -> state.ActiveDataset | None:
@@ -15,9 +16,13 @@ def require_dataset() -> state.ActiveDataset | None:
     return ds
 
 
-def require_runs() -> list:
-    runs = state.get_runs()
+def require_finished_runs() -> list[Run]:
+    """The active dataset's finished runs; when there are none, say what to do and stop the page."""
+    from components.run_data import done_runs
+
+    runs = done_runs()
     if not runs:
-        st.info("No synthetic data yet. Open the **Generate** page, pick a generator and press Generate.")
+        st.info("No finished runs yet. Open the **Generate** page, pick a generator and press Generate.")
         st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")
+        st.stop()
     return runs

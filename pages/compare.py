@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.guards import require_dataset
+from components.guards import require_dataset, require_finished_runs
 from components.memo import memo
 from components.page import header
-from components.run_data import done_runs, pick_runs, real_split, scorecard, synthetic
+from components.run_data import pick_runs, real_split, scorecard, synthetic
 from components.text import md_escape
 from synthlab import plots
 from synthlab.schema import Kind
@@ -17,10 +17,7 @@ header("Compare", "Real (train split) against synthetic: distributions, relation
 ds = require_dataset()
 if ds is None:
     st.stop()
-if not done_runs():
-    st.info("No finished runs yet. Open the **Generate** page, pick a generator and press Generate.")
-    st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")
-    st.stop()
+require_finished_runs()
 
 runs = pick_runs("Runs to compare", key="synthlab.compare_runs")
 if not runs:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.guards import require_dataset
+from components.guards import require_dataset, require_finished_runs
 from components.page import header
-from components.run_data import done_runs, scorecard
+from components.run_data import scorecard
 from components.scorecard_view import RATING_MD, SECTIONS, section_view
 from components.text import md_escape
 from synthlab import plots
@@ -17,11 +17,7 @@ header("Evaluate", "Every score beside its ceiling: what a fresh real sample (th
 ds = require_dataset()
 if ds is None:
     st.stop()
-runs = done_runs()
-if not runs:
-    st.info("No finished runs yet. Open the **Generate** page, pick a generator and press Generate.")
-    st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")
-    st.stop()
+runs = require_finished_runs()
 
 reg = registry()
 tab_card, tab_board = st.tabs(["Scorecard", "Leaderboard"])

@@ -7,10 +7,10 @@ import re
 import streamlit as st
 
 from components import state
-from components.guards import require_dataset
+from components.guards import require_dataset, require_finished_runs
 from components.memo import memo
 from components.page import header
-from components.run_data import done_runs, real_split, scorecard, synthetic
+from components.run_data import real_split, scorecard, synthetic
 from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.export import csv_bytes, parquet_bytes
@@ -19,11 +19,7 @@ header("Export", "Download a run's synthetic data, its report, and a bundle that
 ds = require_dataset()
 if ds is None:
     st.stop()
-runs = done_runs()
-if not runs:
-    st.info("No finished runs yet. Open the **Generate** page, pick a generator and press Generate.")
-    st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")
-    st.stop()
+runs = require_finished_runs()
 
 by_id = {r.id: r for r in runs}
 default = next((i for i in state.selected_runs() if i in by_id), runs[0].id)
