@@ -48,7 +48,7 @@ def train_holdout_split(df: pd.DataFrame, schema: Schema, holdout_share: float =
     """Split rows into train (what generators see) and holdout (the ceiling); index reset."""
     if not 0.05 <= holdout_share <= 0.5:
         raise DataError("The holdout share must be between 5% and 50%.")
-    n_hold = int(round(len(df) * holdout_share))
+    n_hold = round(len(df) * holdout_share)
     if n_hold < 1 or len(df) - n_hold < 2:
         raise DataError(f"{len(df)} rows are too few to keep a holdout; at least 10 rows are needed.")
     strat = _stratify_labels(df, schema, n_hold)
@@ -62,10 +62,10 @@ def three_way_split(df: pd.DataFrame, schema: Schema, shares: tuple[float, float
     """Train / holdout / test (benchmarks: 40/40/20), stratified like :func:`train_holdout_split`."""
     if not np.isclose(sum(shares), 1.0):
         raise ValueError("shares must sum to 1")
-    n_test = int(round(len(df) * shares[2]))
+    n_test = round(len(df) * shares[2])
     strat = _stratify_labels(df, schema, n_test)
     rest, test = train_test_split(df, test_size=n_test, random_state=seed, stratify=strat)
-    n_hold = int(round(len(df) * shares[1]))
+    n_hold = round(len(df) * shares[1])
     strat2 = _stratify_labels(rest, schema, n_hold)
     train, hold = train_test_split(rest, test_size=n_hold, random_state=seed + 1, stratify=strat2)
     return train.reset_index(drop=True), hold.reset_index(drop=True), test.reset_index(drop=True)

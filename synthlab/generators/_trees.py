@@ -1,0 +1,526 @@
+"""Building blocks of the sequential-tree generator (see :mod:`synthlab.generators.synthlab`).
+
+Every learned column becomes one or two *steps* (a numeric column with gaps first draws whether the
+value is missing). A step is a decision tree over the columns drawn before it plus, for every leaf,
+the training values that reached it (its *pool*, :class:`LeafPools`). Sampling is vectorised:
+``tree.apply`` gives every synthetic row its leaf at once and one uniform number per row picks a
+value from that leaf's pool. :func:`tuned_leaf_size` sizes the leaves on held-out rows;
+:class:`ColumnCodec` turns a column into numbers and back; :class:`ScoredStep` draws a numeric
+target from rows with a similar gradient-boosting prediction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+# numeric columns with few distinct values, or many rows per value, take a fixed set of levels
+# (a rating, a county's unemployment rate): they are drawn as they are, never smoothed
+_DISCRETE_LEVELS = 32
+_DISCRETE_ROWS = 10
+_MAX_SCORED_CLASSES = 10  # a target with more classes is drawn from a plain tree
+_SPIKE_RATIO = 3.0  # a value held by this many times the rows of its neighbours is a spike
+
+
+# ----- leaf pools -------------------------------------------------------------------------
+@dataclass
+class LeafPools:
+    """Training values grouped by the tree leaf they end in, sorted within each leaf.
+
+    Nodes are numbered in depth-first order, so with values grouped by leaf id every node's values
+    (the union of its leaves) form one contiguous range: ``start[node]`` and ``size[node]``.
+
+    *Back-off*: a row does not always draw from its own leaf. Walking down its path, it moves on to
+    the child with probability ``n_child / (n_child + backoff)`` and otherwise draws from the node
+    where it stopped; small leaves are so mixed with their parents, which keeps the sampled
+    distribution from sticking to the few training rows of each leaf.
+
+    *Smoothing* (numbers): a drawn value is moved by Gaussian noise whose width is Silverman's rule
+    on the values of the leaf it came from, shrunk towards that leaf's mean so the leaf's variance
+    is kept. The noise must be wide compared with the gaps between neighbouring training values: a
+    draw that only lands between neighbours stays closer to training rows than a fresh real row
+    would. Values shared by many rows (``atoms``: a spike at zero, the levels of a small integer
+    scale) are never moved.
+    """
+
+    values: np.ndarray  # all pooled values, grouped by leaf, ascending within a leaf
+    leaf: np.ndarray  # per pooled value: its leaf
+    start: np.ndarray  # per node: offset of its pool in ``values``
+    size: np.ndarray  # per node: pool size
+    left: np.ndarray | None = None  # per node: children (-1 at leaves); None = a single node
+    right: np.ndarray | None = None
+    backoff: float = 0.0
+    single: np.ndarray | None = None  # per node: all its values are equal (never backed off from)
+    atom: np.ndarray | None = None  # per pooled value: kept exactly
+    mean: np.ndarray | None = None  # per leaf: mean of its non-atom values
+    shrink: np.ndarray | None = None  # per leaf: factor keeping the variance after adding noise
+    bandwidth: np.ndarray | None = None  # per leaf: standard deviation of the noise
+
+    @classmethod
+    def build(cls, leaves: np.ndarray, values: np.ndarray, tree=None, atoms: np.ndarray | None = None,
+              smooth: float = 0.0, backoff: float = 0.0) -> LeafPools:
+        n_nodes = 1 if tree is None else tree.tree_.node_count
+        order = np.lexsort((values, leaves))
+        count = np.bincount(leaves, minlength=n_nodes)
+        cum = np.concatenate(([0], np.cumsum(count)))
+        pools = cls(values[order].astype(np.float64), leaves[order], cum[:-1], np.zeros(n_nodes, dtype=np.int64))
+        if tree is not None:
+            t = tree.tree_
+            pools.left, pools.right = t.children_left.astype(np.int64), t.children_right.astype(np.int64)
+            pools.size = t.n_node_samples.astype(np.int64)  # the rows reaching each node: its leaves' pools
+            # a node whose values are all equal is a rule of the data (e.g. grade A -> passed): keep it
+            steps = np.concatenate(([0], np.cumsum(pools.values[1:] != pools.values[:-1])))
+            end = np.maximum(pools.start + pools.size - 1, pools.start)
+            single = steps[end] == steps[pools.start]
+            pools.single = single
+            pools.backoff = float(backoff)
+        else:
+            pools.size = count.astype(np.int64)
+        if smooth > 0:
+            pools._smoothing(n_nodes, atoms, smooth)
+        return pools
+
+    def _smoothing(self, n_nodes: int, atoms: np.ndarray | None, smooth: float) -> None:
+        v, leaves = self.values, self.leaf
+        self.atom = np.isin(v, atoms) if atoms is not None and len(atoms) else np.zeros(len(v), dtype=bool)
+        w = (~self.atom).astype(float)
+        k = np.bincount(leaves, weights=w, minlength=n_nodes)
+        safe = np.maximum(k, 1)
+        mean = np.bincount(leaves, weights=w * v, minlength=n_nodes) / safe
+        var = np.bincount(leaves, weights=w * (v - mean[leaves]) ** 2, minlength=n_nodes) / np.maximum(k - 1, 1)
+        sd = np.sqrt(var)
+        # interquartile range of the non-atom values: they are sorted within each leaf
+        free = np.flatnonzero(~self.atom)
+        first = np.concatenate(([0], np.cumsum(k)[:-1])).astype(np.int64)
+        kk = k.astype(np.int64)
+        iqr = np.zeros(n_nodes)
+        has = kk >= 4
+        if has.any():
+            q1 = free[first[has] + ((kk[has] - 1) * 0.25).astype(np.int64)]
+            q3 = free[first[has] + ((kk[has] - 1) * 0.75).astype(np.int64)]
+            iqr[has] = v[q3] - v[q1]
+        spread = np.where(iqr > 0, np.minimum(sd, iqr / 1.34), sd)
+        h = smooth * 0.9 * spread * safe ** -0.2
+        h[k < 2] = 0.0
+        self.mean = mean
+        self.bandwidth = h
+        self.shrink = np.sqrt(np.clip(1.0 - (h / np.where(sd > 0, sd, 1.0)) ** 2, 0.0, 1.0))
+
+    def nodes(self, leaves: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """The node each row draws from: its leaf, or an ancestor when backing off."""
+        if self.left is None or self.backoff <= 0:
+            return leaves
+        node = np.zeros(len(leaves), dtype=np.int64)
+        moving = node != leaves
+        while moving.any():
+            cur = node[moving]
+            target = leaves[moving]
+            child = np.where(target < self.right[cur], self.left[cur], self.right[cur])
+            n_child = self.size[child]
+            go = (rng.random(len(cur)) * (n_child + self.backoff) < n_child) | self.single[child]
+            idx = np.flatnonzero(moving)
+            node[idx[go]] = child[go]
+            moving[idx[~go]] = False
+            moving &= node != leaves
+        return node
+
+    def draw(self, leaves: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One value per row from the pool of its leaf (or of an ancestor), smoothed if set up."""
+        nodes = self.nodes(leaves, rng)
+        k = self.size[nodes]
+        pos = self.start[nodes] + np.minimum((rng.random(len(nodes)) * k).astype(np.int64), k - 1)
+        out = self.values[pos]
+        if self.bandwidth is None:
+            return out
+        noise = rng.standard_normal(len(nodes))
+        move = ~self.atom[pos]
+        src = self.leaf[pos]
+        m = self.mean[src]
+        smoothed = m + self.shrink[src] * (out - m) + self.bandwidth[src] * noise
+        return np.where(move, smoothed, out)
+
+
+# ----- leaf size --------------------------------------------------------------------------
+LEAF_SCALE = 2 ** (2 / 3)  # leaf size found on half the rows -> on all rows (resolution grows as n^(1/3))
+
+
+def tuned_leaf_size(x: np.ndarray, y: np.ndarray, classes: int | None, floor: int, max_depth: int | None,
+                    seed: int, se_rule: float = 0.0) -> int:
+    """The smallest leaf size whose splits still predict rows the tree has not seen.
+
+    One tree is grown on half the rows with leaves of ``floor`` rows; for each candidate size
+    (``floor`` doubling) the other half is scored with that tree cut back to the splits whose both
+    sides hold at least that many rows (log loss for classes, squared error for numbers). Splits
+    that do not pay off on unseen rows are what a generator would copy training rows with, so the
+    best-scoring size (scaled up to the full row count) is the leaf size used.
+    """
+    n = len(y)
+    if n < 8 * floor:
+        return floor
+    perm = np.random.default_rng(seed).permutation(n)
+    a, b = perm[: n // 2], perm[n // 2:]
+    model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
+    tree = model(min_samples_leaf=floor, max_depth=max_depth, random_state=seed).fit(x[a], y[a])
+    t = tree.tree_
+    if t.node_count == 1:
+        return floor
+    size, left, right = t.n_node_samples, t.children_left, t.children_right
+    leaf_b = tree.apply(x[b])
+    if classes is not None:
+        counts = t.value[:, 0, :] / np.maximum(t.value[:, 0, :].sum(axis=1, keepdims=True), 1e-12) * size[:, None]
+        prior = counts[0] / counts[0].sum()
+        prob = (counts + prior) / (size[:, None] + 1.0)
+        col = np.searchsorted(tree.classes_, y[b])
+        known = (col < len(tree.classes_)) & (tree.classes_[np.minimum(col, len(tree.classes_) - 1)] == y[b])
+        col = np.minimum(col, len(tree.classes_) - 1)
+
+        def loss(node: np.ndarray) -> np.ndarray:
+            return -np.log(np.where(known, prob[node, col], 1.0 / (n + 1)))
+    else:
+        mean = t.value[:, 0, 0]
+
+        def loss(node: np.ndarray) -> np.ndarray:
+            return (y[b] - mean[node]) ** 2
+
+    smaller = np.minimum(size[left], size[right])  # (garbage at leaves: never read there)
+    internal = left >= 0
+    sizes, means, errors = [], [], []
+    k = floor
+    while k <= len(a) // 4:
+        allowed = internal & (smaller >= k)
+        node = np.zeros(len(b), dtype=np.int64)
+        moving = allowed[node] & (node != leaf_b)
+        while moving.any():
+            cur = node[moving]
+            node[moving] = np.where(leaf_b[moving] < right[cur], left[cur], right[cur])
+            moving = allowed[node] & (node != leaf_b)
+        per_row = loss(node)
+        sizes.append(k)
+        means.append(per_row.mean())
+        errors.append(per_row.std() / np.sqrt(len(per_row)))
+        k *= 2
+    if not sizes:
+        return floor
+    i = int(np.argmin(means))
+    # the largest leaves still within ``se_rule`` standard errors of the best (Breiman's 1-SE rule)
+    ok = [j for j in range(len(sizes)) if means[j] <= means[i] + se_rule * errors[i]]
+    best = sizes[max(ok)]
+    return max(floor, round(best * LEAF_SCALE)) if best > floor else floor
+
+
+# ----- categorical predictors -------------------------------------------------------------
+def category_ranks(codes: np.ndarray, n_codes: int, outcome: np.ndarray, outcome_classes: int | None) -> np.ndarray:
+    """Order a categorical predictor's codes by how they relate to the outcome (per tree).
+
+    Sorting categories by the mean outcome makes the best binary split on the sorted codes the best
+    split on the categories (Fisher 1958) for numbers and two classes; with more classes the
+    categories are sorted along the first principal axis of their class proportions. Returns a map
+    code -> rank (a float array, indexable by code).
+    """
+    ok = ~np.isnan(outcome)
+    codes, outcome = codes[ok].astype(np.int64), outcome[ok]
+    counts = np.bincount(codes, minlength=n_codes).astype(float)
+    if outcome_classes is None or outcome_classes <= 2:
+        y = outcome if outcome_classes is None else (outcome > 0).astype(float)
+        sums = np.bincount(codes, weights=y, minlength=n_codes)
+        prior = y.mean() if len(y) else 0.0
+        score = (sums + prior) / (counts + 1.0)
+    else:
+        table = np.zeros((n_codes, outcome_classes))
+        np.add.at(table, (codes, outcome.astype(np.int64)), 1.0)
+        marg = table.sum(axis=0) / max(table.sum(), 1.0)
+        props = (table + marg) / (counts[:, None] + 1.0)
+        centred = (props - marg) * np.sqrt(counts + 1.0)[:, None]
+        _, _, vt = np.linalg.svd(centred, full_matrices=False)
+        score = (props - marg) @ vt[0]
+    ranks = np.empty(n_codes)
+    ranks[np.argsort(score, kind="stable")] = np.arange(n_codes)
+    return ranks
+
+
+# ----- one column --------------------------------------------------------------------------
+@dataclass
+class ColumnCodec:
+    """How one learned column maps to numbers and back.
+
+    ``kind`` is "num" (numbers and datetimes, missing = NaN) or "cat" (categories and booleans as
+    codes; missing is a code of its own; categories beyond the most frequent ones share one
+    "rare" code and are drawn from their marginal when decoded).
+    """
+
+    name: str
+    kind: str  # "num" | "cat"
+    source: str  # "numerical" | "datetime" | "boolean" | "categorical"
+    # numbers
+    decimals: int | None = None
+    low: float = np.nan
+    high: float = np.nan
+    origin: int = 0  # datetimes: value = origin + x * unit (ns)
+    unit: int = 1
+    # categories
+    classes: list = field(default_factory=list)  # decoded value per code (None = missing)
+    rare_values: list = field(default_factory=list)
+    rare_weights: np.ndarray | None = None
+    rare_code: int | None = None
+
+    @property
+    def n_codes(self) -> int:
+        return len(self.classes)
+
+    # ----- encoding --------------------------------------------------------------------
+    @classmethod
+    def fit(cls, s: pd.Series, source: str, decimals: int | None, max_categories: int) -> ColumnCodec:
+        if source in ("numerical", "datetime"):
+            codec = cls(s.name, "num", source, decimals=decimals)
+            if source == "datetime":
+                ints = s.dropna().astype("int64").to_numpy()
+                codec.origin = int(ints.min()) if len(ints) else 0
+                codec.unit = _datetime_unit(ints)
+            x = codec._numbers(s)
+            if np.isfinite(x).any():
+                codec.low, codec.high = float(np.nanmin(x)), float(np.nanmax(x))
+
+            return codec
+        codec = cls(s.name, "cat", source)
+        keys = _category_keys(s, source)
+        counts = keys.value_counts(dropna=False)
+        missing = counts.index.isna()
+        present = counts[~missing]
+        top = list(present.index[:max_categories])
+        rare = present.iloc[max_categories:]
+        codec.classes = top
+        if len(rare):
+            codec.rare_code = len(codec.classes)
+            codec.classes.append("<rare>")
+            codec.rare_values = list(rare.index)
+            codec.rare_weights = (rare.to_numpy(dtype=float) / rare.sum()).cumsum()
+        if missing.any():
+            codec.classes.append(None)
+        return codec
+
+    def _numbers(self, s: pd.Series) -> np.ndarray:
+        if self.source == "datetime":
+            ints = s.astype("int64").to_numpy().astype(np.float64)
+            out = (ints - self.origin) / self.unit
+            out[s.isna().to_numpy()] = np.nan
+            return out
+        return pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64)
+
+    def encode(self, s: pd.Series) -> np.ndarray:
+        """Working-frame values -> numbers (codes as floats for categories)."""
+        if self.kind == "num":
+            return self._numbers(s)
+        keys = _category_keys(s, self.source)
+        known = [v for v in self.classes if v is not None and v != "<rare>"]
+        codes = pd.Categorical(keys, categories=known).codes.astype(np.float64)
+        missing = keys.isna().to_numpy()
+        miss_code = self.n_codes - 1 if self.classes and self.classes[-1] is None else np.nan
+        rare = self.rare_code if self.rare_code is not None else np.nan
+        codes[(codes < 0) & ~missing] = rare
+        codes[missing] = miss_code
+        return codes
+
+    # ----- decoding --------------------------------------------------------------------
+    def finish(self, x: np.ndarray) -> np.ndarray:
+        """Clip and round drawn numbers the way the real column is written."""
+        if self.kind != "num":
+            return x
+        # reflect smoothed values at the real range (clipping would pile mass onto the bounds)
+        x = np.where(x < self.low, 2 * self.low - x, x)
+        x = np.where(x > self.high, 2 * self.high - x, x)
+        x = np.clip(x, self.low, self.high)
+        if self.source == "datetime":
+            return np.round(x)
+        if self.decimals is not None:
+            x = np.round(x, self.decimals)
+        return x
+
+    def decode(self, x: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        """Numbers -> a column in the working dtype."""
+        if self.kind == "num":
+            if self.source == "datetime":
+                ints = np.where(np.isnan(x), 0, x * self.unit + self.origin).astype("int64")
+                out = pd.Series(ints.astype("datetime64[ns]"))
+                out[np.isnan(x)] = pd.NaT
+                return out.rename(self.name)
+            return pd.Series(x, name=self.name, dtype="float64")
+        codes = x.astype(np.int64)
+        values = np.array(self.classes, dtype=object)[codes]
+        if self.rare_code is not None:
+            is_rare = codes == self.rare_code
+            if is_rare.any():
+                pick = np.searchsorted(self.rare_weights, rng.random(int(is_rare.sum())), side="right")
+                pick = np.minimum(pick, len(self.rare_values) - 1)
+                values[is_rare] = np.array(self.rare_values, dtype=object)[pick]
+        if self.source == "boolean":
+            present = values != None  # noqa: E711 (element-wise on an object array)
+            out = pd.array(np.where(present, values, False).astype(bool), dtype="boolean")
+            out[~present] = pd.NA
+            return pd.Series(out, name=self.name)
+        return pd.Series(values, name=self.name, dtype=object)
+
+    def atoms(self, x: np.ndarray, min_count: int) -> np.ndarray:
+        """Spikes: values held by at least ``min_count`` rows and by several times as many rows as
+        the values next to them (a pile of zeros, a default amount). They are kept exactly when
+        drawn; every other value is smoothed (and snapped back to the column's grid)."""
+        values, counts = np.unique(x[~np.isnan(x)], return_counts=True)
+        if len(values) <= _DISCRETE_LEVELS or counts.mean() >= _DISCRETE_ROWS:
+            return values  # a set of levels (a rating, a county's rate): drawn as they are
+        lower = np.concatenate(([0], counts[:-1]))
+        upper = np.concatenate((counts[1:], [0]))
+        spike = (counts >= min_count) & (counts >= _SPIKE_RATIO * np.maximum(lower, upper))
+        return values[spike]
+
+    def keys(self, x: np.ndarray) -> np.ndarray:
+        """Numbers that identify a value exactly (for spotting copies of training rows)."""
+        return np.where(np.isnan(x), np.inf, x)
+
+
+def _category_keys(s: pd.Series, source: str) -> pd.Series:
+    if source == "boolean":
+        return s.astype("boolean").astype(object).where(s.notna(), None)
+    return s.astype(object).where(s.notna(), None)
+
+
+def _datetime_unit(ints: np.ndarray) -> int:
+    """The coarsest unit (day, hour, minute, second, ms, µs, ns) every timestamp is a whole number of."""
+    if len(ints) == 0:
+        return 1
+    for unit in (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3):
+        if np.all(ints % unit == 0):
+            return unit
+    return 1
+
+
+# ----- steps -----------------------------------------------------------------------------------
+@dataclass
+class Step:
+    """Draw one column (or a numeric column's missing indicator) given the columns before it."""
+
+    column: int  # position in the encoded matrix
+    target: str  # "value" | "missing"
+    predictors: list[int]
+    smooth: float = 0.0
+    atoms: np.ndarray | None = None
+    backoff: float = 0.0
+    tune: bool = False
+    se_rule: float = 0.0
+    leaf_size: int = 0
+    tree: DecisionTreeClassifier | DecisionTreeRegressor | None = None
+    pools: LeafPools | None = None
+    ranks: dict[int, np.ndarray] = field(default_factory=dict)  # categorical predictor -> code ranks
+
+    def design(self, z: np.ndarray) -> np.ndarray:
+        x = z[:, self.predictors].copy()
+        for j, col in enumerate(self.predictors):
+            if col in self.ranks:
+                codes = x[:, j]
+                ok = ~np.isnan(codes)
+                x[ok, j] = self.ranks[col][codes[ok].astype(np.int64)]
+        return x
+
+    def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
+            min_leaf: int, max_depth: int | None, seed: int) -> Step:
+        """Fit the tree on rows where ``y`` is known and pool their values per leaf."""
+        rows = ~np.isnan(y)
+        z, y = z[rows], y[rows]
+        for col in self.predictors:
+            if codecs[col].kind == "cat":
+                self.ranks[col] = category_ranks(z[:, col], codecs[col].n_codes, y, classes)
+        leaves = np.zeros(len(y), dtype=np.int64)
+        if self.predictors and len(y) >= 2 * min_leaf and np.unique(y).size > 1:
+            model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
+            x = self.design(z)
+            if self.tune:
+                min_leaf = tuned_leaf_size(x, y, classes, min_leaf, max_depth, seed, self.se_rule)
+            self.leaf_size = min_leaf
+            self.tree = model(min_samples_leaf=min_leaf, max_depth=max_depth, random_state=seed)
+            self.tree.fit(x, y)
+            if self.tree.tree_.node_count > 1:
+                leaves = self.tree.apply(x)
+            else:
+                self.tree = None
+        self.pools = LeafPools.build(leaves, y, self.tree, self.atoms, self.smooth, self.backoff)
+        return self
+
+    def draw(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        leaves = np.zeros(len(z), dtype=np.int64) if self.tree is None else self.tree.apply(self.design(z))
+        return self.pools.draw(leaves, rng)
+
+
+
+@dataclass
+class ScoredStep(Step):
+    """The target column: drawn from the real target values of rows with a similar *predicted* target.
+
+    A single tree on the other columns is a coarse picture of how the target depends on them, and
+    models trained on the synthetic rows would learn only that picture. Here gradient boosting
+    predicts the target (out of fold: each half of the rows scored by a model fitted on the other
+    half), and the leaf pools come from a tree over those predictions: a synthetic row gets a real
+    target value of training rows whose prediction is like its own. The relation a model can learn
+    is kept, and the values are still real ones (spikes, integer levels and class labels intact).
+    """
+
+    models: list = field(default_factory=list)
+    classes: np.ndarray | None = None
+
+    def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
+            min_leaf: int, max_depth: int | None, seed: int) -> Step:
+        rows = ~np.isnan(y)
+        labels = np.unique(y[rows])
+        if not self.predictors or rows.sum() < max(8 * min_leaf, 100) or labels.size < 2 or classes is not None:
+            return super().fit(z, y, codecs, classes, min_leaf, max_depth, seed)
+        zz, yy = z[rows], y[rows]
+        for col in self.predictors:
+            if codecs[col].kind == "cat":
+                self.ranks[col] = category_ranks(zz[:, col], codecs[col].n_codes, yy, classes)
+        x = self.design(zz)
+        self.classes = labels if classes is not None else None
+        halves = np.random.default_rng(seed).permutation(len(yy)) % 2 == 0
+        scores = np.empty((len(yy), self._width()))
+        with _one_thread():
+            for part in (halves, ~halves):
+                model = self._model(seed).fit(x[part], yy[part])
+                self.models.append(model)
+                scores[~part] = self._score(model, x[~part])
+        tree_model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
+        leaf = tuned_leaf_size(scores, yy, classes, min_leaf, max_depth, seed, self.se_rule) if self.tune else min_leaf
+        self.leaf_size = leaf
+        self.tree = tree_model(min_samples_leaf=leaf, max_depth=max_depth, random_state=seed).fit(scores, yy)
+        self.pools = LeafPools.build(self.tree.apply(scores), yy, self.tree, self.atoms, self.smooth, self.backoff)
+        return self
+
+    def _width(self) -> int:
+        return 1 if self.classes is None or len(self.classes) == 2 else len(self.classes)
+
+    def _model(self, seed: int):
+        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+        model = HistGradientBoostingRegressor if self.classes is None else HistGradientBoostingClassifier
+        return model(max_iter=100, min_samples_leaf=20, early_stopping=False, random_state=seed)
+
+    def _score(self, model, x: np.ndarray) -> np.ndarray:
+        if self.classes is None:
+            return model.predict(x)[:, None]
+        proba = np.zeros((len(x), len(self.classes)))
+        proba[:, np.searchsorted(self.classes, model.classes_)] = model.predict_proba(x)
+        return proba[:, 1:2] if len(self.classes) == 2 else proba
+
+    def draw(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if not self.models:
+            return super().draw(z, rng)
+        x = self.design(z)
+        with _one_thread():
+            scores = np.mean([self._score(m, x) for m in self.models], axis=0)
+        return self.pools.draw(self.tree.apply(scores), rng)
+
+
+def _one_thread():
+    """Gradient boosting on one OpenMP thread: on small tables and shared cores, more threads mostly
+    wait for each other (several times slower on a busy 2-core machine)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="openmp")

@@ -1,0 +1,166 @@
+"""SynthLab's default generator: seeds, privacy controls, column order, awkward schemas, quality."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthlab.errors import Cancelled, GeneratorError
+from synthlab.generators import DEFAULT_GENERATOR, make_generator
+from synthlab.generators.synthlab import SynthLabGenerator
+from synthlab.metrics.detection import detection_auc
+from synthlab.metrics.privacy import distances_to_train, exact_copy_share
+from synthlab.schema import Kind, Schema
+
+
+def survey(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    """Discrete-heavy rows (many repeated combinations) plus two related numbers."""
+    rng = np.random.default_rng(seed)
+    region = rng.choice(["north", "south", "east", "west"], n)
+    sex = rng.choice(["f", "m"], n)
+    band = rng.integers(1, 6, n)
+    children = rng.integers(0, 21, n)
+    age = np.round(rng.normal(45, 12, n) + 2 * band, 1)
+    income = np.round(np.exp(rng.normal(10, 0.4, n)) * (1 + 0.1 * band), 2)
+    return pd.DataFrame({"region": region, "sex": sex, "band": band, "children": children,
+                         "age": age, "income": income})
+
+
+def fit(df: pd.DataFrame, schema: Schema | None = None, **params) -> SynthLabGenerator:
+    return make_generator("synthlab", **params).fit(df, schema or Schema.detect(df))
+
+
+def test_it_is_the_default_generator():
+    assert DEFAULT_GENERATOR == "synthlab"
+    names = {p.name for p in SynthLabGenerator.params()}
+    assert {"min_samples_leaf", "smoothing", "reject_copies", "column_order", "random_state"} <= names
+    assert all(p.help for p in SynthLabGenerator.params())
+    assert 0 < SynthLabGenerator.estimate_fit_seconds(10_000, 20) < SynthLabGenerator.estimate_fit_seconds(100_000, 20)
+
+
+def test_same_seed_same_rows_other_seed_other_rows():
+    df = survey()
+    a, b = fit(df, random_state=3), fit(df, random_state=3)
+    pd.testing.assert_frame_equal(a.sample(300, seed=7), b.sample(300, seed=7))
+    assert not a.sample(300, seed=7).equals(a.sample(300, seed=8))
+    assert not a.sample(300, seed=7).equals(fit(df, random_state=4).sample(300, seed=7))
+
+
+def test_larger_leaves_copy_fewer_rows_and_sit_further_away():
+    df = survey(800)
+    schema = Schema.detect(df)
+    small = fit(df, schema, min_samples_leaf=1, tune_leaves=False, smoothing=0.0, reject_copies="off")
+    large = fit(df, schema, min_samples_leaf=80, tune_leaves=False, smoothing=0.0, reject_copies="off")
+    small, large = small.sample(800, seed=1), large.sample(800, seed=1)
+    cols = ["region", "sex", "band", "children"]  # the discrete projection: copies are common there
+    sub = Schema([schema[c] for c in cols])
+    assert exact_copy_share(small[cols], df[cols], sub) > exact_copy_share(large[cols], df[cols], sub) + 0.05
+    assert np.median(distances_to_train(large, df, schema)) > np.median(distances_to_train(small, df, schema))
+
+
+def test_smoothing_moves_numbers_off_the_stored_values():
+    df = survey(800)
+    schema = Schema.detect(df)
+    raw = fit(df, schema, smoothing=0.0).sample(800, seed=1)
+    smooth = fit(df, schema, smoothing=1.0).sample(800, seed=1)
+    stored = set(df["income"])
+    assert raw["income"].isin(stored).mean() == 1.0  # unsmoothed: every number is a training value
+    assert smooth["income"].isin(stored).mean() < 0.2
+    assert smooth["income"].between(df["income"].min(), df["income"].max()).all()
+    assert (smooth["income"].round(2) == smooth["income"]).all()  # written like the real column
+
+
+def test_reject_copies_leaves_no_training_row():
+    df = survey(600)[["region", "sex", "band", "children"]]  # 840 combinations, many of them in train
+    schema = Schema.detect(df)
+    plain = fit(df, schema, reject_copies="off").sample(600, seed=2)
+    excess = fit(df, schema).sample(600, seed=2)
+    strict = fit(df, schema, reject_copies="all").sample(600, seed=2)
+    natural = fit(df, schema).natural_copy_share_  # share of training rows equal to another one
+    assert exact_copy_share(plain, df, schema) > natural + 0.05
+    assert exact_copy_share(excess, df, schema) == pytest.approx(natural, abs=2 / 600)
+    assert len(strict) == 600
+    assert exact_copy_share(strict, df, schema) == 0.0
+
+
+def test_column_order_param():
+    df = survey(300)
+    gen = fit(df, column_order='["income", "region"]')
+    assert gen.order_[:2] == ["income", "region"] and sorted(gen.order_) == sorted(df.columns)
+    assert fit(df, column_order="data").order_ == list(df.columns)
+    auto = fit(df, Schema.detect(df, target="age")).order_
+    assert auto[0] == "sex" and auto[-1] == "age"  # fewest values first, the target last
+    with pytest.raises(GeneratorError, match="not learned"):
+        fit(df, column_order='["nope"]')
+    with pytest.raises(GeneratorError, match="twice"):
+        fit(df, column_order='["age", "age"]')
+
+
+def test_progress_per_column_and_cancellation():
+    df = survey(200)
+    seen = []
+    make_generator("synthlab").fit(df, Schema.detect(df), on_progress=seen.append)
+    assert len(seen) >= df.shape[1] and seen[-1].fraction == 1.0
+
+    def stop(progress):
+        if progress.fraction and progress.fraction > 0.3:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        make_generator("synthlab").fit(df, Schema.detect(df), on_progress=stop)
+
+
+def test_awkward_schemas():
+    rng = np.random.default_rng(1)
+    n = 300
+    cats = np.array([f"c{i:03d}" for i in range(400)])
+    df = pd.DataFrame({
+        "record_id": np.arange(n),  # an ID: never learned
+        "empty_num": np.full(n, np.nan),
+        "empty_cat": pd.Series([None] * n, dtype=object),
+        "constant": np.full(n, 7.0),
+        "many": cats[rng.integers(0, 400, n)],
+        "flag": pd.array(np.where(rng.random(n) < 0.2, None, rng.random(n) < 0.5), dtype="boolean"),
+        "day": (pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")).strftime("%Y-%m-%d"),
+        "gappy": np.where(rng.random(n) < 0.3, np.nan, rng.normal(0, 1, n).round(3)),
+    })
+    schema = Schema.detect(df)
+    schema = Schema([*(s if s.name != "empty_num" else type(s)("empty_num", Kind.NUMERICAL) for s in schema.columns)])
+    out = fit(df, schema, max_categories=20).sample(500, seed=0)
+    assert list(out.columns) == list(df.columns) and len(out) == 500
+    assert out["empty_num"].isna().all() and out["empty_cat"].isna().all()
+    assert (out["constant"] == 7.0).all()
+    assert set(out["many"]) <= set(df["many"]) and out["many"].nunique() > 50  # rare ones drawn too
+    assert str(out["flag"].dtype) == "boolean" and 0.1 < out["flag"].isna().mean() < 0.3
+    days = pd.to_datetime(out["day"])
+    assert (days == days.dt.floor("D")).all()
+    real_days = pd.to_datetime(df["day"])
+    assert days.min() >= real_days.min() and days.max() <= real_days.max()
+    assert 0.2 < out["gappy"].isna().mean() < 0.4
+
+
+def test_tiny_and_degenerate_tables():
+    one = pd.DataFrame({"x": [1.0, 2.0, 3.0, 2.0, 1.0]})
+    assert fit(one).sample(10, seed=0)["x"].between(1, 3).all()
+    only_id = pd.DataFrame({"customer_id": [f"K{i:04d}" for i in range(50)]})
+    schema = Schema.detect(only_id)
+    assert schema.learned == []
+    assert len(fit(only_id, schema).sample(20, seed=0)) == 20
+    two = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]})
+    assert len(fit(two).sample(5)) == 5
+
+
+def test_quality_smoke_on_a_real_table(root):
+    """On a real table a classifier tells the synthetic rows from the real ones far less well than
+    rows with the columns drawn independently (each column shuffled: every marginal exact)."""
+    df = pd.read_csv(root / "sample_data" / "mortgage_applications.csv")
+    schema = Schema.detect(df, target="deny")
+    train = df.sample(1000, random_state=0).reset_index(drop=True)
+    syn = fit(train, schema).sample(1000, seed=0)
+    rng = np.random.default_rng(0)
+    shuffled = train.apply(lambda s: s.to_numpy()[rng.permutation(len(s))])
+    auc_syn = detection_auc(train, syn, schema, folds=3, seed=0)
+    auc_ind = detection_auc(train, shuffled, schema, folds=3, seed=0)
+    assert auc_syn < 0.62
+    assert auc_syn < auc_ind - 0.1
