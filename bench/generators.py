@@ -186,6 +186,13 @@ def render(results: dict, meta: dict) -> str:
         f"{MIN_TRENDS_RATIO} × holdout, TSTR ≥ {MIN_TSTR_RATIO} × holdout, closer to train ≤ {MAX_CLOSER}, "
         f"exact copies ≤ holdout, fit + sample faster than `{SPEED_REFERENCE}` on the same table.",
         "",
+        f"`{DEFAULT_GENERATOR}` runs with its defaults: leaves sized on held-out rows (at least 5 rows; for "
+        "categories the largest within one standard error of the best), Gaussian smoothing of continuous "
+        "numbers, copies of training rows redrawn beyond the share real rows repeat, a numeric target drawn "
+        "from rows with a similar gradient-boosting prediction. Neural generators run with their default "
+        "epochs unless the command says otherwise. Results are merged per dataset and generator from "
+        "`bench/results/generators.json`; the command below is the last one run.",
+        "",
         f"Machine: {meta.get('machine', '?')}. Last run: {meta.get('finished', '?')}; "
         f"command: `{meta.get('command', '?')}`. Times are wall-clock seconds and depend on what else runs.",
         "",

@@ -77,7 +77,7 @@ def test_reject_copies_leaves_no_training_row():
     plain = fit(df, schema, reject_copies="off").sample(600, seed=2)
     excess = fit(df, schema).sample(600, seed=2)
     strict = fit(df, schema, reject_copies="all").sample(600, seed=2)
-    natural = fit(df, schema).natural_copy_share_  # share of training rows equal to another one
+    natural = fit(df, schema).natural_copy_share_  # about the share of training rows equal to another
     assert exact_copy_share(plain, df, schema) > natural + 0.05
     assert exact_copy_share(excess, df, schema) == pytest.approx(natural, abs=2 / 600)
     assert len(strict) == 600

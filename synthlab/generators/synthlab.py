@@ -13,7 +13,8 @@ few real rows column after column. What keeps it from copying:
   the leaf's variance kept (``smoothing``); spikes (a pile of zeros) and columns with a set of
   levels (ratings, a county's rates) are drawn as they are;
 * **copy control**: rows equal to a training row are redrawn beyond the share of training rows that
-  equal another training row (about what a fresh real sample shows; ``reject_copies="excess"``),
+  equal another training row (what a fresh real sample shows, less two standard errors;
+  ``reject_copies="excess"``),
   or all of them (``"all"``); optional **back-off** to parent nodes mixes small leaves.
 
 A numeric target is drawn last, from real target values of rows whose gradient-boosting prediction
@@ -135,8 +136,10 @@ class SynthLabGenerator(Generator):
         keys = _row_hashes(z, self.codecs_)
         _, first, counts = np.unique(keys, return_index=True, return_counts=True)
         self.train_keys_ = keys[first]
-        # a fresh real row equals a training row about as often as a training row equals another
-        self.natural_copy_share_ = float((counts[counts > 1]).sum() / max(len(keys), 1))
+        # a fresh real row equals a training row about as often as a training row equals another;
+        # two standard errors below that estimate, synthetic rows copy no more than a fresh sample
+        share = float((counts[counts > 1]).sum() / max(len(keys), 1))
+        self.natural_copy_share_ = max(0.0, share - 2 * np.sqrt(share * (1 - share) / max(len(keys), 1)))
         self.names_ = names
         report(on_progress, 1.0, "Done")
 
