@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import sys
 import time
 import traceback
@@ -44,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench._markdown import replace_section  # noqa: E402
 from synthlab.generators import registry  # noqa: E402
 from synthlab.metrics.detection import detection_auc  # noqa: E402
 from synthlab.metrics.fidelity import column_pair_trends  # noqa: E402
@@ -237,14 +237,7 @@ def render(results: dict, meta: dict) -> str:
 
 def write_section(body: str, path: Path = BENCHMARKS) -> None:
     """Replace the text between the generators markers (creating the file or the section if missing)."""
-    section = f"{START}\n## Generators\n\n{body}{END}"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    replace_section(path, START, END, f"{START}\n## Generators\n\n{body}{END}")
 
 
 def main(argv: list[str] | None = None) -> int:

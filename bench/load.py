@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench._markdown import replace_section  # noqa: E402
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
@@ -223,14 +223,7 @@ def report(results: list[SessionResult], peak: int, idle: int, csv: Path, wall: 
 
 def write_section(body: str, path: Path = BENCHMARKS) -> None:
     """Replace the text between the load markers (creating the file or the section if missing)."""
-    section = f"{START}\n## Load\n\n{body}\n{END}"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    replace_section(path, START, END, f"{START}\n## Load\n\n{body}\n{END}")
 
 
 def main(argv: list[str] | None = None) -> int:
