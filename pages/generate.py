@@ -36,16 +36,21 @@ with left:
     st.caption(cls.description)
     if cls.reference:
         st.info("A reference baseline: it shows what a trivial or leaky generator scores, not data to use.")
-with right:
-    estimate = cls.estimate_fit_seconds(n_train, n_learned)
-    st.metric("Estimated fit time", f"~{estimate:,.0f} s" if estimate >= 1 else "< 1 s",
-              help=f"For {n_train:,} train rows × {n_learned} learned columns on 2 CPU cores.")
 
 overrides = {}
 if hasattr(cls, "default_rules"):
     overrides["rules"] = cls.default_rules(ds.frame, ds.schema)
 params, param_errors = param_form(cls.params(), key_prefix=f"synthlab.params.{name}", skip=("random_state",),
                                   defaults=overrides)
+fit_rows = int(params.get("fit_rows") or 0)
+n_fit = min(n_train, fit_rows) if fit_rows else n_train
+with right:
+    estimate = cls.estimate_fit_seconds(n_fit, n_learned, **params)
+    st.metric("Estimated fit time", f"~{estimate:,.0f} s" if estimate >= 1 else "< 1 s",
+              help=f"For {n_fit:,} rows × {n_learned} learned columns on 2 CPU cores.")
+    if n_fit < n_train:
+        st.caption(f"Learns from a seeded random sample of **{n_fit:,}** of the {n_train:,} train rows "
+                   "(every class of the target kept). Raise “fit rows” below for more detail, at the cost of time.")
 
 c1, c2 = st.columns(2)
 n_rows = c1.number_input("Rows to generate", 1, 5_000_000, n_train, step=100, key="synthlab.n_rows",

@@ -20,7 +20,8 @@ from tests.conftest import ROOT
 
 def _csv(n: int, seed: int = 0) -> bytes:
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({"a": rng.normal(size=n).round(4), "b": rng.choice(["x", "y", "z"], n),
+    # "b" has thousands of labels, so it stays text (a few labels would load as a compact categorical)
+    df = pd.DataFrame({"a": rng.normal(size=n).round(4), "b": rng.choice([f"label{i}" for i in range(5000)], n),
                        "c": rng.integers(0, 1000, n)})
     return df.to_csv(index=False).encode()
 

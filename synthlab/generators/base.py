@@ -87,15 +87,50 @@ COMMON_PARAMS = (
 )
 
 
+def fit_rows_spec(default: int) -> ParamSpec:
+    return ParamSpec(
+        "fit_rows", "int", default,
+        "Rows the generator learns from: a seeded random sample of the train split when it is larger "
+        "(0 = all rows). Raise it for more detail, at the cost of fit time.", low=0, high=100_000_000)
+
+
+def fit_sample(data: pd.DataFrame, rows: int, seed: int, target: str | None = None) -> pd.DataFrame:
+    """A seeded random sample of ``rows`` rows of ``data`` in their original order; every class of a
+    categorical ``target`` keeps a few rows, so rare cases are not lost to the sample."""
+    if not rows or len(data) <= rows:
+        return data
+    rng = np.random.default_rng([int(seed), len(data)])
+    picked = np.zeros(len(data), dtype=bool)
+    picked[rng.choice(len(data), int(rows), replace=False)] = True
+    if target is not None and target in data:
+        codes = pd.factorize(data[target])[0]
+        known = codes >= 0
+        have = np.bincount(codes[known & picked], minlength=codes.max() + 1)
+        for code in np.flatnonzero(have < RARE_CLASS_ROWS):
+            rows_of = np.flatnonzero(codes == code)
+            extra = rng.choice(rows_of, min(RARE_CLASS_ROWS, len(rows_of)), replace=False)
+            picked[extra] = True
+    return data[picked]
+
+
+RARE_CLASS_ROWS = 10
+
+
 class Generator:
     """Base class of every generator. Subclasses set the class variables and implement
-    ``_param_specs``, ``_fit`` and ``_sample``."""
+    ``_param_specs``, ``_fit`` and ``_sample``.
+
+    ``default_fit_rows`` is how many train rows a generator learns from unless the user says
+    otherwise (``fit_rows``): a seeded sample keeps fits that scale badly (neural ones above all)
+    bounded on tables of millions of rows; 0 means every row.
+    """
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     description: ClassVar[str] = ""
     reference: ClassVar[bool] = False  # a baseline shown as a reference point, not for real use
     neural: ClassVar[bool] = False  # reports per-epoch losses
+    default_fit_rows: ClassVar[int] = 50_000
 
     def __init__(self, **params: Any) -> None:
         specs = {p.name: p for p in self.params()}
@@ -112,8 +147,12 @@ class Generator:
     # ----- parameters ---------------------------------------------------------------------
     @classmethod
     def params(cls) -> list[ParamSpec]:
-        """All parameter specs: the generator's own followed by the common ones (locale)."""
-        return [*cls._param_specs(), *COMMON_PARAMS]
+        """All parameter specs: the generator's own followed by the common ones (fit rows, seed, locale)."""
+        return [*cls._param_specs(), fit_rows_spec(cls.default_fit_rows), *COMMON_PARAMS]
+
+    def rows_learned(self, n_rows: int) -> int:
+        """How many of ``n_rows`` train rows a fit learns from (see ``fit_rows``)."""
+        return min(n_rows, self.fit_rows) if self.fit_rows else n_rows
 
     @classmethod
     def _param_specs(cls) -> list[ParamSpec]:
@@ -133,6 +172,10 @@ class Generator:
         schema.validate(data)
         if len(data) < 2:
             raise GeneratorError("At least 2 rows are needed to fit a generator.")
+        self.train_rows_ = len(data)
+        classes = schema.target if schema.task == "classification" else None
+        data = fit_sample(data, self.fit_rows, self.random_state, classes)
+        self.fit_rows_ = len(data)
         frame = schema.coerce(data)
         self.schema_ = schema
         self.dtypes_ = frame.dtypes.to_dict()

@@ -25,6 +25,7 @@ class BootstrapGenerator(Generator):
         "leak: privacy checks must flag it. Never share its output."
     )
     reference: ClassVar[bool] = True
+    default_fit_rows: ClassVar[int] = 0  # cheap on any size; learns from every row
 
     def _fit(self, data: pd.DataFrame, schema: Schema, on_progress: ProgressCallback | None) -> None:
         report(on_progress, 0.0, "Storing the real rows")

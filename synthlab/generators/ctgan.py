@@ -33,6 +33,7 @@ class CTGANGenerator(SdvGenerator):
         "minutes on a CPU."
     )
     neural: ClassVar[bool] = True
+    default_fit_rows: ClassVar[int] = 10_000  # neural fits grow with rows × epochs
 
     @classmethod
     def _param_specs(cls) -> list[ParamSpec]:

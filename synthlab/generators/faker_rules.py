@@ -59,6 +59,7 @@ class FakerRulesGenerator(Generator):
         "pattern or a Faker provider) filled in from summary statistics. Learns no rows and no "
         "relationships between columns: safe to share, realistic-looking, weak for analysis."
     )
+    default_fit_rows: ClassVar[int] = 0  # summary statistics are cheap on any size
 
     @classmethod
     def _param_specs(cls) -> list[ParamSpec]:

@@ -25,6 +25,7 @@ class IndependentGenerator(Generator):
         "relationships between columns; real values are reused, so do not share its output."
     )
     reference: ClassVar[bool] = True
+    default_fit_rows: ClassVar[int] = 0  # cheap on any size; learns from every row
 
     def _fit(self, data: pd.DataFrame, schema: Schema, on_progress: ProgressCallback | None) -> None:
         report(on_progress, 0.0, "Storing each column's values")

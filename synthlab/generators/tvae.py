@@ -29,6 +29,7 @@ class TVAEGenerator(SdvGenerator):
         "usually faster and steadier than CTGAN on a CPU."
     )
     neural: ClassVar[bool] = True
+    default_fit_rows: ClassVar[int] = 10_000  # neural fits grow with rows × epochs
 
     @classmethod
     def _param_specs(cls) -> list[ParamSpec]:
