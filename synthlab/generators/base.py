@@ -237,19 +237,32 @@ def cast_like(df: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
         s, dt = df[col], dtypes[col]
         try:
             if str(dt) == "boolean":
-                s = s.map(lambda v: pd.NA if pd.isna(v) else bool(v)).astype("boolean")
+                s = s.astype("boolean") if pd.api.types.is_bool_dtype(s) else _map_distinct(s, bool, pd.NA).astype("boolean")
             elif str(dt).startswith("datetime64"):
                 s = pd.to_datetime(s, errors="coerce").astype(dt)
             elif pd.api.types.is_float_dtype(dt):
                 s = pd.to_numeric(s, errors="coerce").astype(dt)
             elif dt == np.dtype(object):
-                s = s.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+                s = s.astype(object) if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty") \
+                    else _map_distinct(s, str)
             else:
                 s = s.astype(dt)
         except (TypeError, ValueError) as e:
             raise GeneratorError(f"Could not give column '{col}' its real type ({dt}): {e}") from None
         out[col] = s
-    return pd.DataFrame(out, index=df.index)
+    return pd.DataFrame(out, index=df.index, copy=False)
+
+
+def _map_distinct(s: pd.Series, f: Any, missing: Any = None) -> pd.Series:
+    """``f`` applied to each distinct present value, missing values kept (``missing`` replaces
+    them when given): per-row Python calls cost seconds on a million rows, distinct values do not."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    out = s.astype(object).to_numpy(copy=True)
+    present = codes >= 0
+    out[present] = np.array([f(u) for u in uniques], dtype=object).take(codes[present]) if len(uniques) else out[present]
+    if missing is not None:
+        out[~present] = missing
+    return pd.Series(out, index=s.index, name=s.name, dtype=object)
 
 
 def check_seed(seed: Any) -> int:
