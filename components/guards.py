@@ -16,11 +16,12 @@ def require_dataset() -> state.ActiveDataset | None:
     return ds
 
 
-def require_finished_runs() -> list[Run]:
-    """The active dataset's finished runs; when there are none, say what to do and stop the page."""
+def require_finished_runs(runs: list[Run] | None = None) -> list[Run]:
+    """``runs`` (default: the active dataset's finished runs); when there are none, say what to do
+    and stop the page."""
     from components.run_data import done_runs
 
-    runs = done_runs()
+    runs = done_runs() if runs is None else runs
     if not runs:
         st.info("No finished runs yet. Open the **Generate** page, pick a generator and press Generate.")
         st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")

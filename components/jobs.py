@@ -114,9 +114,14 @@ def start_run(ds: state.ActiveDataset, request: RunRequest, name: str) -> Run:
     schema = ds.schema
     started = time.time()
 
+    def sampled(rows):
+        """Stored before scoring, so Compare can chart the run while its scorecard is computed."""
+        ws.save_table(run.id, "synthetic", rows)
+        ws.save_json(run.id, "scorecard", {"split": info.to_dict()})
+
     def work(on_progress):
         try:
-            out = execute(request, train, holdout, schema, on_progress)
+            out = execute(request, train, holdout, schema, on_progress, on_sampled=sampled)
         except Cancelled:
             ws.update_run(run.id, status="cancelled", duration_s=time.time() - started, error="Cancelled by the user.")
             raise
@@ -127,7 +132,6 @@ def start_run(ds: state.ActiveDataset, request: RunRequest, name: str) -> Run:
             ws.update_run(run.id, status="failed", duration_s=time.time() - started,
                           error=f"Unexpected failure ({type(e).__name__}).")
             raise
-        ws.save_table(run.id, "synthetic", out.synthetic)
         card = dict(out.scorecard or {})
         # The scorecard leaves what it cannot know (e.g. the split's seed) as None: the split's own values win then.
         card["split"] = {**info.to_dict(), **{k: v for k, v in (card.get("split") or {}).items() if v is not None}}

@@ -16,12 +16,21 @@ def done_runs() -> list[Run]:
     return [r for r in state.get_runs() if r.status == "done"]
 
 
+def comparable_runs() -> list[Run]:
+    """Finished runs, and running ones whose synthetic rows are stored (their scorecard is on its way)."""
+    ws = state.workspace()
+    return [r for r in state.get_runs()
+            if r.status == "done" or (r.status == "running" and ws.has_table(r.id, "synthetic"))]
+
+
 def synthetic(run: Run) -> pd.DataFrame | None:
     return memo(("synthetic", run.id), lambda: state.workspace().load_table(run.id, "synthetic"))
 
 
 def scorecard(run: Run) -> dict[str, Any]:
-    return memo(("scorecard", run.id), lambda: state.workspace().load_json(run.id, "scorecard") or {})
+    """The run's scorecard (while it is still scoring: only its split)."""
+    return memo(("scorecard", run.id, run.status),
+                lambda: state.workspace().load_json(run.id, "scorecard") or {})
 
 
 def real_split(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -37,11 +46,12 @@ def real_split(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     return memo(("split", ds.dataset_id, share, seed, tuple(ds.schema.names), ds.schema.target), compute)
 
 
-def pick_runs(label: str, key: str, max_runs: int = 4) -> list[Run]:
-    """A run picker defaulting to the runs selected elsewhere, else the newest finished run."""
+def pick_runs(label: str, key: str, max_runs: int = 4, runs: list[Run] | None = None) -> list[Run]:
+    """A run picker over ``runs`` (default: the finished ones), defaulting to the runs selected
+    elsewhere, else the newest."""
     import streamlit as st
 
-    runs = done_runs()
+    runs = done_runs() if runs is None else runs
     by_id = {r.id: r for r in runs}
     default = [rid for rid in state.selected_runs() if rid in by_id][:max_runs] or [runs[0].id]
     chosen = st.multiselect(label, list(by_id), default=default, key=key, max_selections=max_runs,

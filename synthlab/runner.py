@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -105,8 +106,12 @@ def sample_valid(generator: Generator, request: RunRequest, schema: Schema) -> p
 
 
 def execute(request: RunRequest, train: pd.DataFrame, holdout: pd.DataFrame | None, schema: Schema,
-            on_progress: ProgressCallback | None = None, evaluate: bool = True) -> RunOutput:
-    """Fit on ``train``, sample, and (with a holdout) score; progress 0–60% fit, 60–70% sample, rest scoring."""
+            on_progress: ProgressCallback | None = None, evaluate: bool = True,
+            on_sampled: Callable[[pd.DataFrame], None] | None = None) -> RunOutput:
+    """Fit on ``train``, sample, and (with a holdout) score; progress 0–60% fit, 60–70% sample, rest scoring.
+
+    ``on_sampled`` gets the synthetic rows as soon as they exist, before scoring: the app stores
+    them then, so charts can be drawn while the scorecard is still being computed."""
     t0 = time.perf_counter()
     report(on_progress, 0.0, f"Fitting {request.generator}…")
     generator = fitted_generator(request, train, schema, scaled(on_progress, 0.0, 0.6))
@@ -115,6 +120,8 @@ def execute(request: RunRequest, train: pd.DataFrame, holdout: pd.DataFrame | No
     synthetic = sample_valid(generator, request, schema)
     t2 = time.perf_counter()
     out = RunOutput(synthetic, t1 - t0, t2 - t1, generator)
+    if on_sampled is not None:
+        on_sampled(synthetic)
     if request.rules:
         from synthlab.generators.rules import parse_rules, violation_shares
 

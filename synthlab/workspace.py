@@ -6,6 +6,7 @@ Layout under the data directory (env ``SYNTHLAB_DATA_DIR``, default ``./.synthla
     workspaces/<token>/meta.sqlite              datasets, runs (SQLite, WAL mode)
     workspaces/<token>/datasets/<id>.parquet    the working frame of each dataset still needed
     workspaces/<token>/runs/<run id>/<kind>.parquet | <kind>.json
+    workspaces/<token>/scale/<run id>/<name>/   Parquet folders written by "generate at scale"
 
 Each browser session owns one workspace, named by an unguessable token carried in the URL
 (:func:`new_token`: 256 random bits). A token is checked against a strict pattern *and* the
@@ -473,6 +474,9 @@ class Workspace:
     def load_table(self, run_id: str, kind: str) -> pd.DataFrame | None:
         return _read_parquet(self._run_file(run_id, kind, ".parquet"))
 
+    def has_table(self, run_id: str, kind: str) -> bool:
+        return self._run_file(run_id, kind, ".parquet").exists()
+
     def save_json(self, run_id: str, kind: str, obj: Any) -> None:
         """Store a JSON document of a run (kinds ``scorecard``, ``losses``, ...)."""
         _write_text(self._run_file(run_id, kind, ".json", must_exist=True), dumps_json(obj))
@@ -483,6 +487,18 @@ class Workspace:
             return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
+
+    def scale_dir(self, run_id: str, name: str | None = None) -> Path:
+        """Where "generate at scale" writes a run's Parquet folders: ``scale/<run id>/`` (all of them),
+        or ``scale/<run id>/<name>/`` (one). Kept outside ``runs/`` so the run's own files stay small."""
+        if not valid_run_id(run_id):
+            raise SynthLabError(f"'{run_id}' is not a valid run id.")
+        base = self.path / "scale" / run_id
+        if name is None:
+            return base
+        if not valid_run_id(name):
+            raise SynthLabError(f"'{name}' is not a valid folder name for generated data.")
+        return base / name
 
     def _run_dir(self, run_id: str) -> Path:
         if not valid_run_id(run_id):

@@ -1,0 +1,311 @@
+"""Scale benchmark (issue 6): 10k → 100k → 1M input rows, Dask throughput, and the app on 1M rows.
+
+Three parts, each recorded in the "Scale" section of docs/BENCHMARKS.md:
+
+* **steps**: for 10k, 100k and 1M input rows × 20 columns (a seeded bootstrap of
+  ``sample_data/lending_club_loans.csv``: numbers, categories, free-text job titles, a date): load
+  the CSV, detect the schema, fit the default generator (as users get it: a seeded fit sample of
+  at most ``fit_rows`` rows, and on every row), sample as many rows as the input, and score them
+  with the full scorecard. Each size runs in a fresh process; every step records its wall time and
+  the process's peak resident memory while it ran, and the table shows the growth from one size to
+  the next (10× the rows: close to 10× the time is linear).
+* **dask**: 10M synthetic rows from the default generator (fitted once on the 10k sample) with
+  ``synthlab.scale.generate_with_dask`` on a local cluster of 1 and of 2 worker processes.
+  Target: ≤ 60 s with 2 workers, speed-up ≥ 1.7.
+* **app**: a real browser (Debian's Chromium) uploads the 1M-row CSV on the Data page, presses
+  Generate with the defaults, and opens the Compare page: the time until the first real-vs-synthetic
+  chart is drawn, and the server's peak memory (process and children). Target: ≤ 20 s, ≤ 3 GB.
+
+    python bench/scale.py                  # all parts, writes docs/BENCHMARKS.md
+    python bench/scale.py --parts steps --sizes 10000 100000 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench._markdown import replace_section  # noqa: E402
+from bench.load import MemoryWatch, start_server  # noqa: E402
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
+START, END = "<!-- scale:start -->", "<!-- scale:end -->"
+SOURCE = ROOT / "sample_data" / "lending_club_loans.csv"
+DROP = ("installment", "total_credit_utilized", "application_type")  # 23 columns → 20
+SIZES = (10_000, 100_000, 1_000_000)
+DASK_ROWS = 10_000_000
+STEPS = ("load", "detect", "fit", "fit_all_rows", "sample", "scorecard")
+STEP_LABELS = {"fit": "fit (default fit sample)", "fit_all_rows": "fit, all rows"}
+GB = 1 << 30
+
+
+def make_csv(n_rows: int, path: Path, seed: int = 0) -> Path:
+    """``n_rows`` rows × 20 columns: a seeded bootstrap of the Lending Club sample."""
+    df = pd.read_csv(SOURCE).drop(columns=list(DROP))
+    rows = np.random.default_rng(seed).integers(0, len(df), n_rows)
+    df.iloc[rows].to_csv(path, index=False)
+    return path
+
+
+class PeakRss:
+    """Peak resident memory of this process while a step runs (sampled every 20 ms)."""
+
+    def __init__(self) -> None:
+        self.proc = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> PeakRss:
+        self.peak = self.proc.memory_info().rss
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+
+
+def measure_size(csv: Path) -> dict[str, dict[str, float]]:
+    """Every step on one input file, in this process: seconds, CPU seconds, peak RSS in MB."""
+    from synthlab.generators import DEFAULT_GENERATOR, make_generator
+    from synthlab.intake import load_table
+    from synthlab.metrics.scorecard import evaluate
+    from synthlab.schema import Schema
+    from synthlab.split import train_holdout_split
+
+    out: dict[str, dict[str, float]] = {}
+    state: dict[str, object] = {}
+
+    def step(name: str, work) -> None:
+        with PeakRss() as mem:
+            t0, c0 = time.perf_counter(), time.process_time()
+            state[name] = work()
+            out[name] = {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
+                         "peak_mb": mem.peak / 2**20}
+        print(f"  {name}: {out[name]['seconds']:.1f} s, {out[name]['peak_mb']:,.0f} MB", flush=True)
+
+    step("load", lambda: load_table(csv).df)
+    df = state["load"]
+    step("detect", lambda: Schema.detect(df, target="interest_rate"))
+    schema = state["detect"]
+    train, holdout, _ = train_holdout_split(df, schema, seed=0)
+    step("fit", lambda: make_generator(DEFAULT_GENERATOR).fit(train, schema))
+    state["fit_default"] = state.pop("fit")
+    step("fit_all_rows", lambda: make_generator(DEFAULT_GENERATOR, fit_rows=0).fit(train, schema))
+    generator = state.pop("fit_all_rows")
+    del state["fit_default"]
+    step("sample", lambda: generator.sample(len(df), seed=1))
+    synthetic = state["sample"]
+    step("scorecard", lambda: evaluate(train, synthetic, holdout, schema, seed=0).to_dict())
+    out["meta"] = {"rows": len(df), "columns": df.shape[1], "train": len(train), "holdout": len(holdout),
+                   "fit_rows_default": float(make_generator(DEFAULT_GENERATOR).fit_rows),
+                   "frame_mb": df.memory_usage(deep=True).sum() / 2**20}
+    return out
+
+
+def run_steps(sizes: list[int], work: Path) -> dict[int, dict]:
+    """Each size in a fresh process, so one size's memory does not count against the next."""
+    results = {}
+    for n in sizes:
+        csv = make_csv(n, work / f"scale_{n}.csv")
+        print(f"{n:,} rows ({csv.stat().st_size / 2**20:,.0f} MB CSV)", flush=True)
+        proc = subprocess.run([sys.executable, __file__, "--one-size", str(csv)], cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+        sys.stdout.write("".join(line + "\n" for line in proc.stdout.splitlines() if line.startswith("  ")))
+        if proc.returncode != 0:
+            raise RuntimeError(f"size {n} failed:\n{proc.stderr[-3000:]}")
+        results[n] = json.loads(proc.stdout.strip().splitlines()[-1])
+        results[n]["meta"]["csv_mb"] = csv.stat().st_size / 2**20
+    return results
+
+
+def run_dask(rows: int, work: Path) -> dict[int, dict]:
+    from synthlab.generators import DEFAULT_GENERATOR, make_generator
+    from synthlab.intake import load_table
+    from synthlab.scale import generate_with_dask
+    from synthlab.schema import Schema
+
+    df = load_table(make_csv(10_000, work / "dask_fit.csv")).df
+    generator = make_generator(DEFAULT_GENERATOR).fit(df, Schema.detect(df, target="interest_rate"))
+    results = {}
+    for workers in (1, 2):
+        out = work / f"dask_{workers}"
+        t0 = time.perf_counter()
+        res = generate_with_dask(generator, rows, out, seed=0, partitions=20, workers=workers)
+        seconds = time.perf_counter() - t0
+        results[workers] = {"seconds": seconds, "partitions": res.partitions, "rows": res.rows,
+                            "mb_on_disk": sum(f.stat().st_size for f in out.glob("*.parquet")) / 2**20}
+        print(f"  dask {workers} worker(s): {seconds:.1f} s", flush=True)
+    return results
+
+
+async def _drive_app(url: str, csv: Path, timeout_s: float) -> dict[str, float]:
+    from playwright.async_api import async_playwright
+
+    ms = timeout_s * 1000
+    laps: dict[str, float] = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        await page.goto(url)
+        await page.get_by_role("heading", name="Data").wait_for(timeout=ms)
+        t0 = time.perf_counter()
+        await page.locator("input[type=file]").set_input_files(str(csv))
+        await page.get_by_text(f"Loaded {csv.name}").wait_for(timeout=ms)
+        laps["upload and load"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        await page.get_by_role("link", name="Generate").first.click()
+        await page.get_by_role("heading", name="Generate").wait_for(timeout=ms)
+        await page.get_by_role("button", name="Generate", exact=True).click()
+        await page.get_by_text("The run finished").or_(page.get_by_text("The run failed")).first.wait_for(timeout=ms)
+        if await page.get_by_text("The run failed").count():
+            raise RuntimeError("the run failed in the app")
+        laps["generate"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        await page.get_by_role("link", name="Compare").first.click()
+        await page.get_by_role("heading", name="Compare").wait_for(timeout=ms)
+        await page.locator(".js-plotly-plot").first.wait_for(timeout=ms)
+        laps["compare chart"] = time.perf_counter() - t2
+        laps["total"] = time.perf_counter() - t0
+        await page.screenshot(path=str(csv.parent / "scale_compare.png"))
+        await browser.close()
+    return laps
+
+
+def run_app(rows: int, work: Path, timeout_s: float = 600) -> dict[str, float]:
+    csv = make_csv(rows, work / f"upload_{rows}.csv")
+    data_dir = work / "app_data"
+    data_dir.mkdir(exist_ok=True)
+    proc, url = start_server(data_dir, work / "server.log")
+    try:
+        with MemoryWatch(proc.pid, interval=0.1) as mem:
+            laps = asyncio.run(_drive_app(url, csv, timeout_s))
+        laps["peak_gb"] = mem.peak / GB
+        laps["idle_gb"] = mem.idle / GB
+        laps["csv_mb"] = csv.stat().st_size / 2**20
+        print(f"  app: {laps}", flush=True)
+        return laps
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+# ----- report --------------------------------------------------------------------------------
+def _growth(results: dict[int, dict], step: str, key: str = "seconds") -> list[str]:
+    sizes = sorted(results)
+    cells = ["–"]
+    for a, b in itertools.pairwise(sizes):
+        before, after = results[a][step][key], results[b][step][key]
+        cells.append(f"×{after / before:.1f}" if before > 0 else "–")
+    return cells
+
+
+def report(steps: dict[int, dict] | None, dask: dict[int, dict] | None, app: dict | None) -> str:
+    load = os.getloadavg()[0]
+    lines = [START, "## Scale", ""]
+    lines += [f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `python bench/scale.py` on "
+              f"{os.cpu_count()} CPU cores, {psutil.virtual_memory().total / GB:.0f} GB RAM, Python "
+              f"{platform.python_version()}; 1-minute load average at the end: {load:.1f}. Data: a seeded "
+              "bootstrap of `sample_data/lending_club_loans.csv` (20 columns: numbers, categories, free-text "
+              "job titles, a month).", ""]
+    if steps:
+        sizes = sorted(steps)
+        lines += ["### Steps by input size", "",
+                  "Each size in a fresh process; peak = the process's resident memory while the step ran. "
+                  "`fit` is the default generator as users get it (a seeded fit sample of at most "
+                  f"{int(steps[sizes[0]]['meta']['fit_rows_default']):,} train rows); `fit, all rows` learns "
+                  "from every train row (75% of the input); `sample` draws as many rows as the input; "
+                  "`scorecard` is the full holdout-calibrated scorecard (seeded stratified samples above "
+                  "its row cap).", ""]
+        head = "| step | " + " | ".join(f"{n:,} rows s (peak MB)" for n in sizes) + " | growth s |"
+        lines += [head, "|---|" + "---:|" * len(sizes) + "---|"]
+        for step in STEPS:
+            cells = [f"{steps[n][step]['seconds']:.1f} ({steps[n][step]['peak_mb']:,.0f})" for n in sizes]
+            lines.append(f"| {STEP_LABELS.get(step, step)} | "
+                         + " | ".join(cells) + " | " + " → ".join(_growth(steps, step)[1:]) + " |")
+        lines += ["", "Loaded frame in memory: " + ", ".join(
+            f"{n:,} rows {steps[n]['meta']['frame_mb']:,.0f} MB (CSV {steps[n]['meta']['csv_mb']:,.0f} MB)"
+            for n in sizes) + ".", ""]
+    if dask:
+        one, two = dask[1]["seconds"], dask[2]["seconds"]
+        lines += ["### Dask sampling throughput", "",
+                  f"{dask[2]['rows']:,} rows from the default generator fitted on 10,000 rows, "
+                  f"{dask[2]['partitions']} partitions, written as Parquet ({dask[2]['mb_on_disk']:,.0f} MB), "
+                  "local cluster of worker processes (targets: ≤ 60 s with 2 workers, speed-up ≥ 1.7).", "",
+                  "| workers | seconds | rows per second |", "|---:|---:|---:|",
+                  f"| 1 | {one:.1f} | {dask[1]['rows'] / one:,.0f} |",
+                  f"| 2 | {two:.1f} | {dask[2]['rows'] / two:,.0f} |", "",
+                  f"Speed-up with 2 workers: **{one / two:.2f}×**; 10M rows with 2 workers in **{two:.1f} s**.", ""]
+    if app:
+        lines += ["### The app on a 1,000,000-row upload", "",
+                  f"Headless Chromium uploads a {app['csv_mb']:,.0f} MB CSV (1,000,000 rows × 20 columns) on the "
+                  "Data page, presses Generate with the defaults, and opens Compare (targets: first comparison "
+                  "chart ≤ 20 s, server peak memory ≤ 3 GB).", "",
+                  "| upload and load s | generate s | compare chart s | **total s** | server peak GB (idle) |",
+                  "|---:|---:|---:|---:|---:|",
+                  f"| {app['upload and load']:.1f} | {app['generate']:.1f} | {app['compare chart']:.1f} | "
+                  f"**{app['total']:.1f}** | **{app['peak_gb']:.2f}** ({app['idle_gb']:.2f}) |", ""]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--parts", nargs="+", choices=("steps", "dask", "app"), default=["steps", "dask", "app"])
+    ap.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
+    ap.add_argument("--dask-rows", type=int, default=DASK_ROWS)
+    ap.add_argument("--app-rows", type=int, default=1_000_000)
+    ap.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    ap.add_argument("--one-size", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one_size:
+        print(json.dumps(measure_size(args.one_size)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="synthlab-scale-") as tmp:
+        work = Path(tmp)
+        steps = run_steps(args.sizes, work) if "steps" in args.parts else None
+        dask = run_dask(args.dask_rows, work) if "dask" in args.parts else None
+        app = run_app(args.app_rows, work) if "app" in args.parts else None
+        if app:
+            shot = ROOT / "bench" / "results" / "scale_compare.png"
+            shot.write_bytes((work / "scale_compare.png").read_bytes())
+    section = report(steps, dask, app)
+    raw = {"steps": steps, "dask": dask, "app": app}
+    (ROOT / "bench" / "results" / "scale.json").write_text(json.dumps(raw, indent=1, default=float))
+    if args.no_write:
+        print(section)
+    else:
+        replace_section(BENCHMARKS, START, END, section)
+        print(f"wrote the Scale section of {BENCHMARKS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,27 @@
+"""The run pipeline: synthetic rows are handed over before scoring starts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synthlab.runner import RunRequest, execute
+from synthlab.schema import Schema
+
+
+def test_synthetic_rows_are_handed_over_before_scoring():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=400), "c": rng.choice(["a", "b"], 400)})
+    schema = Schema.detect(df)
+    events: list[str] = []
+
+    def progress(p):
+        if p.message and p.message.startswith("Scoring"):
+            events.append("scoring")
+
+    def sampled(rows: pd.DataFrame) -> None:
+        assert len(rows) == 150 and list(rows.columns) == ["x", "c"]
+        events.append("sampled")
+
+    out = execute(RunRequest("independent", {}, 150, 0), df[:300], df[300:], schema, progress, on_sampled=sampled)
+    assert events[:2] == ["sampled", "scoring"] and out.scorecard is not None
