@@ -102,8 +102,10 @@ def restore_dataset() -> bool:
 
 
 def clear_workspace() -> None:
+    for job in [*jobs().values(), *scale_jobs().values()]:
+        job.cancel()  # nothing may land in the cleared workspace afterwards
     workspace().clear()
-    for key in (DATASET, SPLIT, JOBS, SAMPLE_PICKER):
+    for key in (DATASET, SPLIT, JOBS, SCALE_JOBS, SAMPLE_PICKER):
         st.session_state.pop(key, None)
 
 
@@ -196,3 +198,18 @@ def experiment_jobs() -> dict[str, Any]:
 def experiment_results() -> dict[str, Any]:
     """This session's latest result per experiment name (never shared with other users)."""
     return st.session_state.setdefault(EXPERIMENT_RESULTS, {})
+
+
+# ----- generate at scale (Export page) -------------------------------------------------------
+SCALE_OPTION = "synthlab.scale"  # prefix of the "Generate at scale" section's widgets
+SCALE_JOBS = "synthlab.scale_jobs"
+
+
+def scale_key(option: str, run_id: str | None = None) -> str:
+    """The widget key of one option of the at-scale section (per run where the default depends on the run)."""
+    return f"{SCALE_OPTION}.{option}" + (f".{run_id}" if run_id else "")
+
+
+def scale_jobs() -> dict[str, Any]:
+    """This session's at-scale jobs, by run id (live progress and cancel)."""
+    return st.session_state.setdefault(SCALE_JOBS, {})

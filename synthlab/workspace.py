@@ -449,6 +449,8 @@ class Workspace:
         with self._db(write=True) as con:
             con.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         shutil.rmtree(folder, ignore_errors=True)
+        if valid_run_id(run_id):
+            shutil.rmtree(self.scale_dir(run_id), ignore_errors=True)  # its "generate at scale" outputs too
         self._drop_unused_datasets()
 
     def mark_interrupted(self) -> list[str]:

@@ -337,3 +337,13 @@ def test_stored_files_are_data_not_code(tmp_path):
     suffixes = {p.suffix for p in Path(ws.path).rglob("*") if p.is_file()}
     assert suffixes <= {".sqlite", ".sqlite-wal", ".sqlite-shm", ".parquet", ".json"}
     assert {".parquet", ".sqlite"} <= suffixes
+
+
+def test_deleting_a_run_removes_its_generate_at_scale_outputs():
+    ws = Workspace.open(new_token())
+    run = ws.add_run(_run("scaled"))
+    out = ws.scale_dir(run.id, "out1")
+    out.mkdir(parents=True)
+    (out / "part-0.parquet").write_bytes(b"x")
+    ws.delete_run(run.id)
+    assert not ws.scale_dir(run.id).exists()
