@@ -27,3 +27,27 @@ def require_finished_runs(runs: list[Run] | None = None) -> list[Run]:
         st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")
         st.stop()
     return runs
+
+
+def require_comparable_runs() -> list[Run]:
+    """Runs whose synthetic rows can be charted (finished, or drawn and still being scored). While
+    this session's first run is still fitting, show its progress and open the page as soon as its
+    rows exist, without a manual refresh."""
+    from components.jobs import active_jobs, live_progress
+    from components.run_data import comparable_runs
+
+    runs = comparable_runs()
+    if runs or not active_jobs():
+        return require_finished_runs(runs)
+    st.info("Your run is being generated; its charts appear here as soon as its rows are drawn.")
+    _open_when_rows_exist()
+    live_progress()
+    st.stop()
+
+
+@st.fragment(run_every=1.0)
+def _open_when_rows_exist() -> None:
+    from components.run_data import comparable_runs
+
+    if comparable_runs():
+        st.rerun(scope="app")
