@@ -1,4 +1,5 @@
-"""Export: the synthetic data (CSV or Parquet, optionally privacy-filtered), the report, the bundle."""
+"""Export: the synthetic data (CSV or Parquet, optionally privacy-filtered), the report, the bundle, and
+many more rows generated at scale into a Parquet folder."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from components.guards import require_dataset, require_finished_runs
 from components.memo import memo
 from components.page import header
 from components.run_data import real_split, scorecard, synthetic
+from components.scale_export import scale_section
 from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.export import csv_bytes, parquet_bytes
@@ -94,3 +96,5 @@ try:
                f"`python -m synthlab replay {stem}-bundle.zip --out {stem}.csv` regenerates identical data.")
 except SynthLabError as e:
     st.error(md_escape(e))
+
+scale_section(ds, run, rows)

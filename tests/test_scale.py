@@ -1,15 +1,31 @@
-"""Generation at scale on Dask: a two-worker local cluster end to end, same data whatever the workers."""
+"""Generation at scale: a two-worker local Dask cluster end to end, same data whatever the workers; the
+in-process engine (the app's) writes the same files, reports per partition, and a cancelled or failed
+job never leaves a folder that looks complete."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from synthlab import scale
+from synthlab.errors import Cancelled, DataError, GeneratorError
 from synthlab.generators import make_generator
-from synthlab.scale import generate_with_dask, partition_plan, partition_seed, read_partitions
+from synthlab.scale import (
+    MANIFEST,
+    generate_partitions,
+    generate_with_dask,
+    list_outputs,
+    partition_plan,
+    partition_seed,
+    plan_scale,
+    read_manifest,
+    read_partitions,
+    remove_output,
+)
 from synthlab.schema import Schema
 from tests.conftest import ROOT
 
@@ -56,3 +72,136 @@ def test_cli_dask_engine_writes_partitioned_parquet(tmp_path):
     assert sorted(p.name for p in out.glob("*.parquet")) == [f"part-0000{i}.parquet" for i in range(3)]
     assert len(read_partitions(out)) == 5000
     assert "Traceback" not in run.stderr
+
+
+# ----- the in-process engine ------------------------------------------------------------------------------------
+def _parts(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("part-*.parquet"))
+
+
+def test_in_process_engine_writes_the_same_files_as_dask(fitted, tmp_path):
+    dask = generate_with_dask(fitted, 3000, tmp_path / "dask", seed=11, partitions=3, workers=1)
+    local = generate_partitions(fitted, 3000, tmp_path / "local", seed=11, partitions=3, run_id="r-1")
+    assert local.files == dask.files == [f"part-0000{i}.parquet" for i in range(3)]
+    assert local.engine == "in-process" and local.rows == 3000 and local.partitions == 3
+    assert _parts(tmp_path / "local") == _parts(tmp_path / "dask")
+    for name in local.files:  # file by file, not only the concatenation
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "local" / name), pd.read_parquet(tmp_path / "dask" / name))
+    a, b = read_manifest(tmp_path / "local"), read_manifest(tmp_path / "dask")
+    for key in ("rows", "partitions", "rows_per_partition", "files", "seed", "generator", "columns"):
+        assert a[key] == b[key], key
+    assert a["run_id"] == "r-1" and a["engine"] == "in-process" and b["engine"] == "dask"
+    # a folder reads back as one dataset with both readers; the manifest is skipped
+    assert len(pd.read_parquet(tmp_path / "local")) == 3000
+    other = generate_partitions(fitted, 3000, tmp_path / "other", seed=12, partitions=3)
+    assert not read_partitions(tmp_path / "other").equals(read_partitions(tmp_path / "local"))
+    assert other.files == local.files
+
+
+def test_progress_is_reported_per_partition(fitted, tmp_path):
+    seen = []
+    generate_partitions(fitted, 1000, tmp_path / "out", seed=0, partitions=4, on_progress=seen.append)
+    after = seen[1:]
+    assert len(after) == 4 and seen[0].fraction == 0.0
+    assert [p.metrics["partitions"] for p in after] == [1, 2, 3, 4]
+    assert [p.metrics["rows"] for p in after] == [250, 500, 750, 1000]
+    assert [p.fraction for p in after] == pytest.approx([0.25, 0.5, 0.75, 1.0])
+    assert "1,000 of 1,000 rows written" in after[-1].message
+
+
+def _cancel_after(k: int):
+    def on_progress(p):
+        if p.metrics.get("partitions", 0) >= k:
+            raise Cancelled()
+    return on_progress
+
+
+def test_cancel_removes_the_unfinished_folder(fitted, tmp_path):
+    out = tmp_path / "run" / "20260101T000000Z-abc"
+    with pytest.raises(Cancelled):
+        generate_partitions(fitted, 2000, out, seed=0, partitions=4, on_progress=_cancel_after(2))
+    assert not out.exists()
+    assert list((tmp_path / "run").iterdir()) == []  # no staging folder left either
+    assert list_outputs(tmp_path / "run") == []
+
+
+def test_cancel_or_failure_keeps_an_earlier_complete_output(fitted, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    generate_partitions(fitted, 900, out, seed=3, partitions=3)
+    before = read_partitions(out)
+    with pytest.raises(Cancelled):
+        generate_partitions(fitted, 5000, out, seed=4, partitions=5, on_progress=_cancel_after(1))
+    assert read_manifest(out)["rows"] == 900 and _parts(out) == [f"part-0000{i}.parquet" for i in range(3)]
+    pd.testing.assert_frame_equal(read_partitions(out), before)
+
+    calls = []
+
+    def failing(n, seed):
+        calls.append(n)
+        if len(calls) == 2:
+            raise GeneratorError("boom")
+        return type(fitted).sample(fitted, n, seed)
+
+    monkeypatch.setattr(fitted, "sample", failing)
+    with pytest.raises(GeneratorError):
+        generate_partitions(fitted, 600, tmp_path / "new", seed=0, partitions=3)
+    assert not (tmp_path / "new").exists()
+    assert [o.name for o in list_outputs(tmp_path)] == ["out"]
+    monkeypatch.undo()
+    # a re-generation into an existing output replaces it whole
+    generate_partitions(fitted, 400, out, seed=5, partitions=2)
+    assert read_manifest(out)["rows"] == 400 and len(read_partitions(out)) == 400 and len(_parts(out)) == 2
+
+
+def test_dask_engine_cleans_up_when_cancelled(fitted, tmp_path):
+    out = tmp_path / "dask"
+    with pytest.raises(Cancelled):
+        generate_with_dask(fitted, 1500, out, seed=0, partitions=3, workers=1, on_progress=_cancel_after(1))
+    assert not (out / MANIFEST).exists() and read_manifest(out) is None
+
+
+def test_outputs_are_listed_from_disk_and_removed_safely(fitted, tmp_path):
+    base = tmp_path / "scale" / "run1"
+    generate_partitions(fitted, 100, base / "20260101T000000Z-aaa", seed=0, partitions=2)
+    generate_partitions(fitted, 200, base / "20260102T000000Z-bbb", seed=1, partitions=2)
+    (base / ".20260103T000000Z-ccc.partial-1234").mkdir()  # left by an interrupted server
+    (base / "20260104T000000Z-ddd").mkdir()  # a folder without a manifest
+    outputs = list_outputs(base)
+    assert [(o.name, o.complete) for o in outputs] == [
+        ("20260104T000000Z-ddd", False), (".20260103T000000Z-ccc.partial-1234", False),
+        ("20260102T000000Z-bbb", True), ("20260101T000000Z-aaa", True)]
+    assert outputs[2].manifest["rows"] == 200
+    with pytest.raises(DataError):
+        remove_output(tmp_path, base)  # not one of the run's outputs
+    remove_output(outputs[1].path, base)
+    assert len(list_outputs(base)) == 3
+
+
+def test_plan_refuses_clearly(monkeypatch, tmp_path):
+    ok = plan_scale(5000, 3, 10, 20.0, tmp_path)
+    assert ok.ok and ok.partitions == 3 and ok.partition_rows == 1667 and ok.need_bytes >= 5000 * 20
+    assert plan_scale(2_000_000, 0, 10, 20.0, tmp_path).partitions == 8  # automatic: 250k rows per file
+    assert "at least 1 row" in plan_scale(0, 0, 10, 20.0, tmp_path).problem
+    assert "At most 100,000,000 rows" in plan_scale(100_000_001, 0, 10, 20.0, tmp_path).problem
+    monkeypatch.setattr(scale, "free_bytes", lambda folder: 2 << 30)  # 2 GB free
+    disk = plan_scale(100_000_000, 0, 10, 50.0, tmp_path)
+    assert not disk.ok and "Not enough disk space" in disk.problem and "ask for at most" in disk.problem
+    with pytest.raises(DataError, match="Not enough disk space"):
+        disk.check()
+    assert plan_scale(10_000_000, 0, 10, 50.0, tmp_path).ok  # ~0.6 GB fits in 2 GB less the reserve
+    monkeypatch.setenv(scale.MAX_DISK_ENV, "100")
+    assert "more than this server allows for one output" in plan_scale(10_000_000, 0, 10, 50.0, tmp_path).problem
+    monkeypatch.delenv(scale.MAX_DISK_ENV)
+    monkeypatch.setenv("SYNTHLAB_MEMORY_BUDGET_MB", "64")
+    mem = plan_scale(1_000_000, 1, 100, 50.0, tmp_path)
+    assert not mem.ok and "memory budget" in mem.problem and "partitions" in mem.problem
+    assert plan_scale(1_000_000, 0, 100, 50.0, tmp_path).ok  # automatic partitions fit the budget
+
+
+def test_disk_estimate_from_a_small_sample_covers_a_large_output(fitted, tmp_path):
+    schema = fitted.schema_
+    estimate = scale.bytes_per_row(schema.restore(fitted.sample(400, 1)))
+    result = generate_partitions(fitted, 60_000, tmp_path / "big", seed=0, partitions=2)
+    actual = sum((tmp_path / "big" / f).stat().st_size for f in result.files) / result.rows
+    assert actual <= estimate * scale.DISK_MARGIN  # the refusal errs on the safe side...
+    assert estimate < 3 * actual  # ...without refusing what would plainly fit
