@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.text import md_escape
+from synthlab.metrics.sampling import describe as describe_sampling
 
 # Colour carries the rating in markdown; tables show the plain word (no emoji: not every system has the font).
 RATING_MD = {"excellent": ":green[**excellent**]", "good": ":green[**good**]", "fair": ":orange[**fair**]",
@@ -46,6 +47,20 @@ def figures_table(section: dict[str, Any]) -> pd.DataFrame:
             "what good looks like": item.get("good", ""),
         })
     return pd.DataFrame(rows)
+
+
+def sampling_note(card: dict[str, Any]) -> str | None:
+    """One line saying which rows a sampled scorecard was computed on (None when it used every row)."""
+    sampling = card.get("sampling") or {}
+    if not sampling.get("sampled"):
+        return None
+    return sampling.get("note") or describe_sampling(sampling)
+
+
+def show_sampling_note(card: dict[str, Any]) -> None:
+    note = sampling_note(card)
+    if note:
+        st.caption(md_escape(note))
 
 
 def verdict_line(name: str, section: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from components.guards import require_dataset, require_finished_runs
 from components.memo import memo
 from components.page import header
 from components.run_data import pick_runs, real_split, scorecard, synthetic
+from components.scorecard_view import sampling_note
 from components.text import md_escape
 from synthlab import plots
 from synthlab.schema import Kind
@@ -82,8 +83,12 @@ with tab_cols:
                     scores.append({"run": r.name, **{k: v for k, v in row.items() if k != "column"}})
         if scores:
             st.dataframe(pd.DataFrame(scores), hide_index=True, width="stretch")
-            st.caption("Column fidelity over all rows (KS complement for numbers and dates, TV complement for "
-                       "categories): 1 is identical; compare with the holdout's score, the ceiling.")
+            st.caption("Column fidelity from each run's scorecard (KS complement for numbers and dates, TV "
+                       "complement for categories): 1 is identical; compare with the holdout's score, the ceiling.")
+            for r in runs:
+                note = sampling_note(scorecard(r))
+                if note:
+                    st.caption(md_escape(f"{r.name}: {note}"))
 
 with tab_corr:
     name = st.selectbox("Run", list(syn), key="synthlab.corr_run") if len(syn) > 1 else next(iter(syn))

@@ -8,7 +8,7 @@ import streamlit as st
 from components.guards import require_dataset, require_finished_runs
 from components.page import header
 from components.run_data import scorecard
-from components.scorecard_view import RATING_MD, SECTIONS, section_view
+from components.scorecard_view import RATING_MD, SECTIONS, section_view, show_sampling_note
 from components.text import md_escape
 from synthlab import plots
 from synthlab.generators import registry
@@ -36,6 +36,7 @@ with tab_card:
                f"{split.get('holdout_rows', split.get('n_holdout', '?'))} holdout rows, "
                f"{float(split.get('holdout_share', 0.25)):.0%} holdout, seed {split.get('seed', 0)}. "
                "Where a figure depends on sample size, synthetic and holdout use equal-size samples.")
+    show_sampling_note(card)
     if run.generator in reg and reg[run.generator].reference:
         st.info("This run is a reference baseline: it shows what a trivial or leaky generator scores.")
     for name in SECTIONS:
@@ -51,6 +52,11 @@ with tab_card:
                     st.caption("Each model trained on synthetic (TSTR), on real train (TRTR) and on both "
                                "(augmented), all tested on the real holdout. Good: TSTR close to TRTR.")
                 if name == "privacy":
+                    compared = sec.get("rows_compared") or {}
+                    if compared and (sec.get("exact_copy_share") or {}).get("compared_with"):
+                        st.caption(f"Distances compare a seeded subsample: {compared['synthetic']:,} synthetic, "
+                                   f"{compared['train']:,} training and {compared['holdout']:,} holdout rows; "
+                                   "exact copies are checked against every training row.")
                     hist = (sec.get("dcr") or {}).get("histogram")
                     if hist:
                         st.plotly_chart(plots.dcr_histogram_bins(hist["edges"], hist["synthetic"], hist["holdout"]),

@@ -151,6 +151,11 @@ def render_html(scorecard, real: pd.DataFrame | None = None, synthetic: pd.DataF
     parts.append(f"<p><b>Data:</b> {_e(desc)}. Size-dependent figures compare "
                  f"{_e(split.get('equal_size_rows'))} synthetic rows with as many holdout rows; evaluation seed "
                  f"{_e(split.get('evaluation_seed'))}.</p>")
+    sampling = card.get("sampling") or {}
+    if sampling.get("sampled"):
+        from synthlab.metrics.sampling import describe
+
+        parts.append(f"<p class='note'>{_e(sampling.get('note') or describe(sampling))}</p>")
     parts.append("<p class='muted'>Every figure is computed twice: synthetic vs real train, and real holdout "
                  "vs real train. The holdout's figure is the <b>ceiling</b> — what a fresh real sample achieves "
                  "on the same test. Verdicts compare the two with a tolerance derived from the holdout "
@@ -263,6 +268,11 @@ def _privacy(sec: dict, charts: _Charts, plots, arrays=None, **_) -> str:
                    f"{_num(closer.get('raw_share'))} (chance level, what a fresh real sample gets: {_num(closer.get('chance_raw_share'))}, "
                    "because train has more rows than the holdout). Distance: "
                    f"{_e(sec.get('distance'))}.</p>")
+    rows = sec.get("rows_compared") or {}
+    if rows and (sec.get("exact_copy_share") or {}).get("compared_with"):
+        out.append(f"<p class='muted'>Distances compare a seeded subsample of {_e(rows.get('synthetic'))} synthetic, "
+                   f"{_e(rows.get('train'))} training and {_e(rows.get('holdout'))} holdout rows; exact copies are "
+                   "checked against every training row.</p>")
     filt = sec.get("filter") or {}
     if filt:
         out.append(f"<p><b>Export filter:</b> drops synthetic rows closer to a training row than "

@@ -195,6 +195,18 @@ def _copy_share(codec: Codec, rows: Encoded, train: Encoded) -> float:
     return float(np.isin(row_hashes(codec, rows), row_hashes(codec, train)).mean())
 
 
+def exact_copy_figure(copies_s: np.ndarray, copies_h: np.ndarray) -> Figure:
+    """The exact-copy figure from per-row flags: synthetic rows, and holdout rows (the ceiling), that
+    equal a train row."""
+    n_s, n_h = copies_s.size, copies_h.size
+    vs = float(copies_s.mean()) if n_s else float("nan")
+    vh = float(copies_h.mean()) if n_h else float("nan")
+    exact = Figure.of(ExactCopyShare, vs, ceiling=vh, ci=share_ci(vs, n_s), ceiling_ci=share_ci(vh, n_h))
+    judge(exact, _hypot(share_sd(vs, n_s), share_sd(vh, n_h)), ideal=0.0)
+    exact.extra.update({"rows": int(copies_s.sum()), "flagged": exact.rating not in ("excellent", "n/a")})
+    return exact
+
+
 def _closer(to_train: Neighbours, to_holdout: Neighbours) -> np.ndarray:
     """Per query row: 1 if nearer a train row, 0 if nearer a holdout row, the tied train share if equal."""
     dt, dh = to_train.d1, to_holdout.d1
@@ -274,10 +286,7 @@ def privacy_section(codec: Codec, train: Encoded, synthetic: Encoded, holdout: E
     h_train = row_hashes(codec, train)
     copies_s = np.isin(row_hashes(codec, synthetic), h_train)
     copies_h = np.isin(row_hashes(codec, holdout), h_train)
-    vs, vh = float(copies_s.mean()), float(copies_h.mean())
-    exact = Figure.of(ExactCopyShare, vs, ceiling=vh, ci=share_ci(vs, synthetic.n), ceiling_ci=share_ci(vh, holdout.n))
-    judge(exact, _hypot(share_sd(vs, synthetic.n), share_sd(vh, holdout.n)), ideal=0.0)
-    exact.extra.update({"rows": int(copies_s.sum()), "flagged": exact.rating not in ("excellent", "n/a")})
+    exact = exact_copy_figure(copies_s, copies_h)
 
     # distances to the closest record
     d_s, d_h = mean_distance(nn_st.d1, p), mean_distance(nn_ht.d1, p)

@@ -367,7 +367,7 @@ def utility_section(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Da
     chains = [[("rf", which) for which in sets]] + [[(n, which)] for n in MODELS if n != "rf" for which in sets]
     fitted = run_all([lambda c=c: [fit(n, which) for n, which in c] for c in chains])
     result = {job: res for chain, out in zip(chains, fitted, strict=True) for job, res in zip(chain, out, strict=True)}
-    models, boot_tstr, boot_trtr, importance = [], [], [], {}
+    models, boot_tstr, boot_trtr, boot_aug, importance = [], [], [], [], {}
     for name in MODELS:
         (p_s, cl_s, est_s), (p_r, cl_r, est_r) = result[(name, "synthetic")], result[(name, "real")]
         p_a, cl_a, _ = result[(name, "augmented")]
@@ -376,6 +376,7 @@ def utility_section(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Da
         s_a = float(_score(task, yte, p_a, cl_a, None)[0])
         boot_tstr.append(_score(task, yte, p_s, cl_s, boot))
         boot_trtr.append(_score(task, yte, p_r, cl_r, boot))
+        boot_aug.append(_score(task, yte, p_a, cl_a, boot))
         models.append({"model": name, "label": MODEL_NAMES[name], "tstr": s_s, "trtr": s_r, "augmented": s_a,
                        "ratio": s_s / s_r if np.isfinite(s_r) and s_r != 0 else None})
         if name == "rf":
@@ -388,7 +389,8 @@ def utility_section(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Da
     model_spread = spread(np.array([m["trtr"] for m in models]))
     judge(tstr, spread(bt - br), model_spread, scale_basis="the spread of real-trained scores across model types")
     tstr.extra["score"] = "ROC AUC" if task == "classification" else "R²"
-    aug = Figure.of(Augmentation, aug_v, ceiling=trtr_v)
+    ba = np.nanmean(np.vstack(boot_aug), axis=0)
+    aug = Figure.of(Augmentation, aug_v, ceiling=trtr_v, ci=percentile_ci(ba), ceiling_ci=percentile_ci(br))
     judge(aug, spread(br), model_spread, scale_basis="the spread of real-trained scores across model types")
     agreement = Figure.of(ImportanceAgreement, _rank_agreement(importance), ceiling=1.0)
     agreement.rating = "n/a"
