@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.guards import require_dataset, require_finished_runs
+from components.guards import require_comparable_runs, require_dataset
+from components.jobs import live_progress
 from components.memo import memo
 from components.page import header
 from components.run_data import pick_runs, real_split, scorecard, synthetic
@@ -18,12 +19,17 @@ header("Compare", "Real (train split) against synthetic: distributions, relation
 ds = require_dataset()
 if ds is None:
     st.stop()
-require_finished_runs()
+available = require_comparable_runs()
 
-runs = pick_runs("Runs to compare", key="synthlab.compare_runs")
+runs = pick_runs("Runs to compare", key="synthlab.compare_runs", runs=available)
 if not runs:
     st.info("Pick at least one run.")
     st.stop()
+scoring = [r.name for r in runs if r.status == "running"]
+if scoring:
+    st.caption(md_escape(f"Still being scored: {', '.join(scoring)}. Its charts are final; its scores appear "
+                         "here and on Evaluate when the scorecard is done."))
+    live_progress()
 schema = ds.schema
 train, _ = real_split(runs[0])
 frames = {r.name: synthetic(r) for r in runs}

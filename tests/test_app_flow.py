@@ -142,3 +142,25 @@ def test_runs_survive_a_fresh_session_with_the_same_token(app_with_upload):
     assert again.session_state["synthlab.dataset"].name == "insurance"
     assert [r.id for r in again.session_state["synthlab.workspace"].runs()] == [run.id]
     assert any(run.name in str(s.options) for s in again.selectbox)
+
+
+def test_compare_charts_a_run_whose_rows_exist_while_it_is_still_scored(app_with_upload):
+    from synthlab.runs import Run, new_run_id
+    from synthlab.split import train_holdout_split
+
+    at = app_with_upload
+    ws = at.session_state["synthlab.workspace"]
+    ds = at.session_state["synthlab.dataset"]
+    train, _, info = train_holdout_split(ds.frame, ds.schema, 0.25, 0)
+    run = ws.add_run(Run(id=new_run_id(), name="Still scoring", generator="independent", params={}, seed=0,
+                         n_rows=len(train)))
+    assert run.status == "running"
+    at.switch_page("pages/compare.py")
+    at.run()
+    assert any("Generate" in i.value for i in at.info)  # no rows yet: nothing to chart
+    ws.save_table(run.id, "synthetic", train.sample(frac=1.0, random_state=1).reset_index(drop=True))
+    ws.save_json(run.id, "scorecard", {"split": info.to_dict()})
+    at.run()
+    assert not at.exception, at.exception
+    assert at.get("plotly_chart"), "no chart for a run whose rows exist"
+    assert any("Still being scored" in c.value and "Still scoring" in c.value for c in at.caption), [c.value for c in at.caption]
