@@ -14,7 +14,8 @@ Three parts, each recorded in the "Scale" section of docs/BENCHMARKS.md:
   Target: ≤ 60 s with 2 workers, speed-up ≥ 1.7.
 * **app**: a real browser (Debian's Chromium) uploads the 1M-row CSV on the Data page, presses
   Generate with the defaults, and opens the Compare page: the time until the first real-vs-synthetic
-  chart is drawn, and the server's peak memory (process and children). Target: ≤ 20 s, ≤ 3 GB.
+  chart is drawn (and until the run's scorecard is done), and the server's peak memory (process and
+  children). Target: first chart ≤ 20 s, ≤ 3 GB.
 
     python bench/scale.py                  # all parts, writes docs/BENCHMARKS.md
     python bench/scale.py --parts steps --sizes 10000 100000 --no-write
@@ -184,16 +185,18 @@ async def _drive_app(url: str, csv: Path, timeout_s: float) -> dict[str, float]:
         await page.get_by_role("link", name="Generate").first.click()
         await page.get_by_role("heading", name="Generate").wait_for(timeout=ms)
         await page.get_by_role("button", name="Generate", exact=True).click()
-        await page.get_by_text("The run finished").or_(page.get_by_text("The run failed")).first.wait_for(timeout=ms)
-        if await page.get_by_text("The run failed").count():
-            raise RuntimeError("the run failed in the app")
-        laps["generate"] = time.perf_counter() - t1
-        t2 = time.perf_counter()
+        await page.get_by_text("Cancel").or_(page.get_by_text("The run")).first.wait_for(timeout=ms)
         await page.get_by_role("link", name="Compare").first.click()
         await page.get_by_role("heading", name="Compare").wait_for(timeout=ms)
         await page.locator(".js-plotly-plot").first.wait_for(timeout=ms)
-        laps["compare chart"] = time.perf_counter() - t2
+        laps["generate to first chart"] = time.perf_counter() - t1
         laps["total"] = time.perf_counter() - t0
+        await page.screenshot(path=str(csv.parent / "scale_compare.png"))
+        done = page.get_by_text("The run finished").or_(page.get_by_text("The run failed")).first
+        await done.wait_for(timeout=ms)
+        if await page.get_by_text("The run failed").count():
+            raise RuntimeError("the run failed in the app")
+        laps["scorecard done"] = time.perf_counter() - t0
         await page.screenshot(path=str(csv.parent / "scale_compare.png"))
         await browser.close()
     return laps
@@ -268,10 +271,13 @@ def report(steps: dict[int, dict] | None, dask: dict[int, dict] | None, app: dic
                   f"Headless Chromium uploads a {app['csv_mb']:,.0f} MB CSV (1,000,000 rows × 20 columns) on the "
                   "Data page, presses Generate with the defaults, and opens Compare (targets: first comparison "
                   "chart ≤ 20 s, server peak memory ≤ 3 GB).", "",
-                  "| upload and load s | generate s | compare chart s | **total s** | server peak GB (idle) |",
+                  "| upload and load s | Generate → first chart on Compare s | **upload → first chart s** | "
+                  "scorecard done s | server peak GB (idle) |",
                   "|---:|---:|---:|---:|---:|",
-                  f"| {app['upload and load']:.1f} | {app['generate']:.1f} | {app['compare chart']:.1f} | "
-                  f"**{app['total']:.1f}** | **{app['peak_gb']:.2f}** ({app['idle_gb']:.2f}) |", ""]
+                  f"| {app['upload and load']:.1f} | {app['generate to first chart']:.1f} | **{app['total']:.1f}** | "
+                  f"{app['scorecard done']:.1f} | **{app['peak_gb']:.2f}** ({app['idle_gb']:.2f}) |", "",
+                  "Compare charts a run as soon as its rows are stored; its scorecard (and Evaluate) follow when "
+                  "scoring ends (last column, from the upload).", ""]
     lines.append(END)
     return "\n".join(lines)
 

@@ -11,14 +11,14 @@ from components import state
 from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.schema import Kind
-from synthlab.split import train_holdout_split
+from synthlab.split import split_info
 
 CONDITION_MODE = "synthlab.condition_mode"
 RULES_TEXT = "synthlab.rules_text"
 
 
 def _choices(ds: state.ActiveDataset) -> list[str]:
-    return [c for c in ds.schema.of_kind(Kind.CATEGORICAL, Kind.BOOLEAN) if ds.frame[c].notna().any()]
+    return [c for c in ds.schema.of_kind(Kind.CATEGORICAL, Kind.BOOLEAN) if ds.raw[c].notna().any()]
 
 
 def _values(ds: state.ActiveDataset, column: str) -> list[Any]:
@@ -99,7 +99,7 @@ def split_form(ds: state.ActiveDataset) -> None:
     if (share, seed) != (split["holdout_share"], split["seed"]):
         state.set_split(share, int(seed))
     try:
-        _, _, info = train_holdout_split(ds.frame, ds.schema, share, int(seed))
+        info = split_info(ds.frame, ds.schema, share, int(seed))
         st.caption(f"Generators fit on train only: {md_escape(info.describe())}.")
     except SynthLabError as e:
         st.error(md_escape(e))

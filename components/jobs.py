@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.run_data import split_of
 from components.text import md_escape
 from synthlab import guard, plots
 from synthlab.errors import Cancelled, SynthLabError
@@ -29,7 +30,6 @@ from synthlab.jobs import Job
 from synthlab.runner import RunRequest, execute
 from synthlab.runs import Run, new_run_id
 from synthlab.scoring import headline
-from synthlab.split import train_holdout_split
 
 MAX_WORKERS = 2
 MAX_QUEUED = 16
@@ -105,7 +105,7 @@ def start_run(ds: state.ActiveDataset, request: RunRequest, name: str) -> Run:
     pool.check_capacity()
     ws = state.workspace()
     split = state.get_split()
-    train, holdout, info = train_holdout_split(ds.frame, ds.schema, split["holdout_share"], split["seed"])
+    train, holdout, info = split_of(ds, split["holdout_share"], split["seed"])
     run = Run(id=new_run_id(), name=name, generator=request.generator, params=dict(request.params),
               seed=request.seed, n_rows=request.n_rows, conditions=request.conditions,
               rules=list(request.rules), dataset_id=ds.dataset_id)

@@ -39,11 +39,15 @@ def real_split(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     split = scorecard(run).get("split") or state.get_split()
     share, seed = float(split.get("holdout_share", 0.25)), int(split.get("seed", 0))
 
-    def compute():
-        train, holdout, _ = train_holdout_split(ds.frame, ds.schema, share, seed)
-        return train, holdout
+    train, holdout, _ = split_of(ds, share, seed)
+    return train, holdout
 
-    return memo(("split", ds.dataset_id, share, seed, tuple(ds.schema.names), ds.schema.target), compute)
+
+def split_of(ds: state.ActiveDataset, share: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    """``ds``'s seeded train/holdout split, computed once per session (seconds on a million rows):
+    the run that is started and the pages that chart it share it."""
+    return memo(("split", ds.dataset_id, float(share), int(seed), tuple(ds.schema.names), ds.schema.target),
+                lambda: train_holdout_split(ds.frame, ds.schema, float(share), int(seed)))
 
 
 def pick_runs(label: str, key: str, max_runs: int = 4, runs: list[Run] | None = None) -> list[Run]:

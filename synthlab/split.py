@@ -43,17 +43,27 @@ def _stratify_labels(df: pd.DataFrame, schema: Schema, n_test: int) -> pd.Series
     return y
 
 
-def train_holdout_split(df: pd.DataFrame, schema: Schema, holdout_share: float = 0.25,
-                        seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, SplitInfo]:
-    """Split rows into train (what generators see) and holdout (the ceiling); index reset."""
+def _plan(df: pd.DataFrame, schema: Schema, holdout_share: float, seed: int) -> tuple[SplitInfo, pd.Series | None]:
     if not 0.05 <= holdout_share <= 0.5:
         raise DataError("The holdout share must be between 5% and 50%.")
     n_hold = round(len(df) * holdout_share)
     if n_hold < 1 or len(df) - n_hold < 2:
         raise DataError(f"{len(df)} rows are too few to keep a holdout; at least 10 rows are needed.")
     strat = _stratify_labels(df, schema, n_hold)
-    train, hold = train_test_split(df, test_size=n_hold, random_state=seed, stratify=strat)
-    info = SplitInfo(holdout_share, seed, schema.target if strat is not None else None, len(train), len(hold))
+    info = SplitInfo(holdout_share, seed, schema.target if strat is not None else None, len(df) - n_hold, n_hold)
+    return info, strat
+
+
+def split_info(df: pd.DataFrame, schema: Schema, holdout_share: float = 0.25, seed: int = 0) -> SplitInfo:
+    """What :func:`train_holdout_split` would do, without copying any rows (cheap on millions)."""
+    return _plan(df, schema, holdout_share, seed)[0]
+
+
+def train_holdout_split(df: pd.DataFrame, schema: Schema, holdout_share: float = 0.25,
+                        seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, SplitInfo]:
+    """Split rows into train (what generators see) and holdout (the ceiling); index reset."""
+    info, strat = _plan(df, schema, holdout_share, seed)
+    train, hold = train_test_split(df, test_size=info.n_holdout, random_state=seed, stratify=strat)
     return train.reset_index(drop=True), hold.reset_index(drop=True), info
 
 

@@ -25,3 +25,13 @@ def test_synthetic_rows_are_handed_over_before_scoring():
 
     out = execute(RunRequest("independent", {}, 150, 0), df[:300], df[300:], schema, progress, on_sampled=sampled)
     assert events[:2] == ["sampled", "scoring"] and out.scorecard is not None
+
+
+def test_split_info_matches_the_split_without_copying_rows():
+    from synthlab.split import split_info, train_holdout_split
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=1000), "y": rng.choice(["a", "b", "c"], 1000)})
+    schema = Schema.detect(df, target="y")
+    for share, seed in ((0.25, 0), (0.1, 7)):
+        assert split_info(df, schema, share, seed) == train_holdout_split(df, schema, share, seed)[2]
