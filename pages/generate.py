@@ -16,6 +16,8 @@ from synthlab.errors import SynthLabError
 from synthlab.generators import registry
 from synthlab.runner import RunRequest
 
+DEFAULT_MAX_ROWS = 100_000  # a first run on a million-row table stays quick; more rows are one edit away
+
 header("Generate", "Fit a generator on the real train split and create synthetic rows; every run is kept.")
 ds = require_dataset()
 if ds is None:
@@ -53,8 +55,11 @@ with right:
                    "(every class of the target kept). Raise “fit rows” below for more detail, at the cost of time.")
 
 c1, c2 = st.columns(2)
-n_rows = c1.number_input("Rows to generate", 1, 5_000_000, n_train, step=100, key="synthlab.n_rows",
-                         help="Default: as many as the train split.")
+n_rows = c1.number_input("Rows to generate", 1, 5_000_000, min(n_train, DEFAULT_MAX_ROWS), step=100,
+                         key="synthlab.n_rows",
+                         help=f"Default: as many as the train split, at most {DEFAULT_MAX_ROWS:,} (enough for every "
+                              "chart and score; the scorecard samples larger tables anyway). For millions of rows "
+                              "use Export → Generate at scale.")
 seed = c2.number_input("Seed", 0, 2**31 - 1, 0, key="synthlab.seed",
                        help="Same data, parameters and seed give identical synthetic data.")
 with st.expander("Conditional sampling and rebalancing"):
