@@ -44,8 +44,10 @@ if hasattr(cls, "default_rules"):
     overrides["rules"] = cls.default_rules(ds.frame, ds.schema)
 params, param_errors = param_form(cls.params(), key_prefix=f"synthlab.params.{name}", skip=("random_state",),
                                   defaults=overrides)
-fit_rows = int(params.get("fit_rows") or 0)
-n_fit = min(n_train, fit_rows) if fit_rows else n_train
+try:
+    n_fit = cls(**params).rows_learned(n_train)
+except SynthLabError:  # the form's own messages say what is wrong
+    n_fit = n_train
 with right:
     estimate = cls.estimate_fit_seconds(n_fit, n_learned, **params)
     st.metric("Estimated fit time", f"~{estimate:,.0f} s" if estimate >= 1 else "< 1 s",

@@ -164,3 +164,16 @@ def test_compare_charts_a_run_whose_rows_exist_while_it_is_still_scored(app_with
     assert not at.exception, at.exception
     assert at.get("plotly_chart"), "no chart for a run whose rows exist"
     assert any("Still being scored" in c.value and "Still scoring" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_generate_page_shows_the_fit_sample_and_its_estimate(app_with_upload):
+    at = app_with_upload
+    at.switch_page("pages/generate.py")
+    at.run()
+    at.selectbox(key="synthlab.generator").set_value("synthlab")
+    at.run()
+    assert not any("seeded random sample" in c.value for c in at.caption)  # 300 train rows: all learned
+    at.number_input(key="synthlab.params.synthlab.fit_rows").set_value(120)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("sample of **120** of the 300 train rows" in c.value for c in at.caption), [c.value for c in at.caption]
