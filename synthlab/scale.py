@@ -122,8 +122,14 @@ def _tag(value: str, tag: str) -> str:
 
 def _write_partition(generator: Generator, index: int, n: int, start: int, seed: int, partitions: int,
                      out_dir: str) -> tuple[int, str]:
-    """Sample one partition and write it (on a Dask worker, or in process); return (rows, file name)."""
-    df = sample_partition(generator, index, n, start, seed, partitions)
+    """Sample one partition and write it (on a Dask worker, or in process); return (rows, file name).
+
+    One core per partition: a worker runs one task per thread, so native thread pools (OpenMP in
+    scikit-learn's predictors, BLAS) inside it would only oversubscribe the machine."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        df = sample_partition(generator, index, n, start, seed, partitions)
     name = f"part-{index:05d}.parquet"
     path = Path(out_dir) / name
     tmp = path.with_suffix(".tmp")
