@@ -3,14 +3,15 @@
 Run from the repository root (2 cores, ideally nothing else running):
 
     python bench/generators.py                                   # everything (neural ones take long)
+    python bench/generators.py --generators synthlab,gaussian_copula --seeds 5   # the default generator's verdict
     python bench/generators.py --generators synthlab,gaussian_copula --datasets health_insurance
     python bench/generators.py --epochs 50 --max-rows 5000
 
 Protocol (issue 3): each dataset is split 40/40/20 into train / holdout / test with
-:func:`synthlab.split.three_way_split` (seed 0, stratified on a categorical target). A generator is
-fitted on train and samples as many rows as train has. Every figure is computed for X = the
-synthetic rows and for X = the real holdout (same size as train, never seen by the generator), so
-the holdout gives the figure a fresh real sample reaches:
+:func:`synthlab.split.three_way_split` (stratified on a categorical target). A generator is fitted on
+train and samples as many rows as train has. Every figure is computed for X = the synthetic rows and
+for X = the real holdout (same size as train, never seen by the generator), so the holdout gives the
+figure a fresh real sample reaches:
 
 * detection AUC: X against train, gradient boosting, 5-fold ROC AUC (0.5 = indistinguishable);
 * column pair trends (SDMetrics' definition): X against train;
@@ -19,8 +20,17 @@ the holdout gives the figure a fresh real sample reaches:
   holdout's analogue is the same share for the *test* rows (real rows nobody trained on);
 * exact-copy share: rows of X equal to a train row on every learned column.
 
-Results are merged into ``bench/results/generators.json`` (one entry per dataset and generator;
-``--fresh`` starts over) and the "Generators" section of ``docs/BENCHMARKS.md`` is rewritten from it.
+*Seeds* (``--seeds K``): the whole protocol is repeated for seeds 0..K-1 — split, generator seed,
+sample seed and the metrics' model seeds all take the seed — and each figure is reported as its mean
+over the seeds ± its standard deviation, next to the holdout's mean ± sd on the same splits. Targets
+are judged on the means. Seed 0 is the single-run protocol, so rows run with one seed stay
+comparable. The holdout's own spread, and a second real sample's TSTR (a model trained on *train*,
+scored on test: two real samples of the same size), show how much of a gap is sampling noise.
+
+Results are merged into ``bench/results/generators.json`` per dataset, generator and seed (``--fresh``
+starts over): running some generators replaces only their rows, so the slow neural generators' rows
+are kept when the fast ones are rerun. The "Generators" section of ``docs/BENCHMARKS.md`` is
+rewritten from the file.
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +69,7 @@ RESULTS = ROOT / "bench" / "results" / "generators.json"
 START, END = "<!-- generators:start -->", "<!-- generators:end -->"
 SPEED_REFERENCE = "gaussian_copula"
 DEFAULT_GENERATOR = "synthlab"
+FIGURES = ("detection_auc", "pair_trends", "tstr", "closer_to_train", "exact_copies")
 
 # The issue's targets for SynthLab's default generator (each against the holdout's figure).
 MAX_DETECTION = 0.60
@@ -67,24 +79,34 @@ MAX_CLOSER = 0.55
 
 
 # ----- measuring ------------------------------------------------------------------------------
+def split(df: pd.DataFrame, schema: Schema, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return three_way_split(df, schema, (0.4, 0.4, 0.2), seed=seed)
+
+
 def figures(x: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame, test: pd.DataFrame, schema: Schema,
-            synthetic: bool) -> dict[str, float | None]:
-    """The five figures for X (synthetic rows, or the holdout itself when ``synthetic`` is False)."""
+            synthetic: bool, seed: int = 0) -> dict[str, float | None]:
+    """The five figures for X (synthetic rows, or the holdout itself when ``synthetic`` is False).
+
+    For the holdout, ``tstr_train`` is added: the same model trained on *train* (a second real sample
+    as large as the holdout), which shows how far two real samples' TSTR lie apart."""
     out: dict[str, float | None] = {
-        "detection_auc": detection_auc(train, x, schema, folds=5, seed=0),
+        "detection_auc": detection_auc(train, x, schema, folds=5, seed=seed),
         "pair_trends": column_pair_trends(train, x, schema),
-        "tstr": train_test_score(x, test, schema, seed=0) if schema.task else None,
+        "tstr": train_test_score(x, test, schema, seed=seed) if schema.task else None,
         # the holdout's analogue of the closer-to-train share: unseen real rows (test) as queries
         "closer_to_train": closer_to_train_share(x if synthetic else test, train, holdout, schema),
         "exact_copies": exact_copy_share(x, train, schema),
     }
+    if not synthetic:
+        out["tstr_train"] = train_test_score(train, test, schema, seed=seed) if schema.task else None
     return {k: (None if v is None else float(v)) for k, v in out.items()}
 
 
 def run_generator(name: str, train: pd.DataFrame, holdout: pd.DataFrame, test: pd.DataFrame, schema: Schema,
-                  epochs: int | None) -> dict[str, Any]:
+                  epochs: int | None, seed: int = 0) -> dict[str, Any]:
+    """Fit ``name`` on train (random_state = seed), sample len(train) rows (seed) and measure them."""
     cls = registry()[name]
-    params: dict[str, Any] = {"random_state": 0}
+    params: dict[str, Any] = {"random_state": seed}
     if epochs is not None and any(p.name == "epochs" for p in cls.params()):
         params["epochs"] = epochs
     try:
@@ -93,9 +115,9 @@ def run_generator(name: str, train: pd.DataFrame, holdout: pd.DataFrame, test: p
         gen.fit(train, schema)
         fit_s = time.perf_counter() - t
         t = time.perf_counter()
-        synthetic = gen.sample(len(train), seed=0)
+        synthetic = gen.sample(len(train), seed=seed)
         sample_s = time.perf_counter() - t
-        figs = figures(synthetic, train, holdout, test, schema, synthetic=True)
+        figs = figures(synthetic, train, holdout, test, schema, synthetic=True, seed=seed)
     except Exception as e:  # a failing generator is a row of the table, not the end of the run
         traceback.print_exc()
         return {"error": f"{type(e).__name__}: {e}"[:300], "params": params}
@@ -104,29 +126,58 @@ def run_generator(name: str, train: pd.DataFrame, holdout: pd.DataFrame, test: p
 
 
 def run_dataset(sample_id: str, generators: list[str], epochs: int | None, max_rows: int | None,
-                results: dict) -> None:
+                results: dict, seeds: list[int] | None = None) -> None:
+    """Measure every generator (and the holdout) on every seed's split; replaces those generators' rows."""
+    seeds = seeds or [0]
     info = next(i for i in catalog() if i.id == sample_id)
     df = load_sample(sample_id).df
     if max_rows and len(df) > max_rows:
         df = df.sample(n=max_rows, random_state=0).reset_index(drop=True)
     schema = Schema.detect(df, target=info.target, sensitive=info.sensitive)
-    train, holdout, test = three_way_split(df, schema, (0.4, 0.4, 0.2), seed=0)
-    print(f"\n{sample_id}: {len(df):,} rows x {len(schema.learned)} learned columns, target "
-          f"{schema.target!r} ({schema.task}); train/holdout/test {len(train)}/{len(holdout)}/{len(test)}",
-          flush=True)
-    entry = results.setdefault(sample_id, {"generators": {}})
-    entry.update({"title": info.title, "rows": len(df), "learned_columns": len(schema.learned),
-                  "target": schema.target, "task": schema.task,
-                  "split": [len(train), len(holdout), len(test)]})
-    entry["holdout"] = figures(holdout, train, holdout, test, schema, synthetic=False)
-    print(f"  holdout   {_line(entry['holdout'])}", flush=True)
-    for name in generators:
-        res = run_generator(name, train, holdout, test, schema, epochs)
-        entry["generators"][name] = res
-        if "error" in res:
-            print(f"  {name:<16} ERROR {res['error']}", flush=True)
-        else:
-            print(f"  {name:<16} fit {res['fit_s']:7.2f} s  sample {res['sample_s']:6.2f} s  {_line(res)}", flush=True)
+    entry = upgrade_entry(results.setdefault(sample_id, {"generators": {}}))
+    runs: dict[str, dict[str, dict]] = {name: {} for name in generators}
+    for seed in seeds:
+        train, holdout, test = split(df, schema, seed)
+        if seed == seeds[0]:
+            print(f"\n{sample_id}: {len(df):,} rows x {len(schema.learned)} learned columns, target "
+                  f"{schema.target!r} ({schema.task}); train/holdout/test {len(train)}/{len(holdout)}/{len(test)}; "
+                  f"seeds {seeds}", flush=True)
+            entry.update({"title": info.title, "rows": len(df), "learned_columns": len(schema.learned),
+                          "target": schema.target, "task": schema.task,
+                          "split": [len(train), len(holdout), len(test)]})
+        hold = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
+        entry["holdout_runs"][str(seed)] = hold
+        print(f"  seed {seed} holdout          {_line(hold)}", flush=True)
+        for name in generators:
+            res = run_generator(name, train, holdout, test, schema, epochs, seed)
+            runs[name][str(seed)] = res
+            if "error" in res:
+                print(f"  seed {seed} {name:<16} ERROR {res['error']}", flush=True)
+            else:
+                print(f"  seed {seed} {name:<16} fit {res['fit_s']:6.2f} s  sample {res['sample_s']:5.2f} s  "
+                      f"{_line(res)}", flush=True)
+    for name, by_seed in runs.items():
+        params = next(iter(by_seed.values())).get("params", {})
+        entry["generators"][name] = {"params": params, "seeds": seeds,
+                                     "runs": {s: {k: v for k, v in r.items() if k != "params"}
+                                              for s, r in by_seed.items()}}
+        stats = summary(entry, name)
+        if stats is not None:  # mean and sd over the seeds, next to the holdout's (for readers of the file)
+            entry["generators"][name]["summary"] = {k: stats[k] for k in ("mean", "sd", "holdout_mean", "holdout_sd")}
+            entry["generators"][name]["summary"]["targets"] = targets(entry, name) if name == DEFAULT_GENERATOR else {}
+
+
+def upgrade_entry(entry: dict) -> dict:
+    """Results written before seeds existed (one flat run = seed 0) in the per-seed layout."""
+    entry.setdefault("generators", {})
+    if "holdout_runs" not in entry:
+        entry["holdout_runs"] = {"0": entry.pop("holdout")} if "holdout" in entry else {}
+    entry.pop("holdout", None)
+    for name, res in list(entry["generators"].items()):
+        if "runs" not in res:
+            entry["generators"][name] = {"params": res.get("params", {}), "seeds": [0],
+                                         "runs": {"0": {k: v for k, v in res.items() if k != "params"}}}
+    return entry
 
 
 def _line(f: dict) -> str:
@@ -135,40 +186,93 @@ def _line(f: dict) -> str:
             f"closer {f['closer_to_train']:.3f}  copies {f['exact_copies']:.3f}")
 
 
-# ----- targets --------------------------------------------------------------------------------
+# ----- summarising over seeds -------------------------------------------------------------------
+def _stats(values: list[float | None]) -> tuple[float | None, float | None]:
+    v = [x for x in values if x is not None]
+    if not v:
+        return None, None
+    return float(np.mean(v)), (float(np.std(v, ddof=1)) if len(v) > 1 else None)
+
+
+def summary(entry: dict, name: str) -> dict[str, Any] | None:
+    """Mean and sd over the generator's seeds of its figures and of the holdout's on the same splits;
+    None when a run failed (the error) or the holdout of a seed is missing."""
+    res = entry["generators"][name]
+    runs = [res["runs"][str(s)] for s in res["seeds"]]
+    if any("error" in r for r in runs):
+        return None
+    holds = [entry["holdout_runs"].get(str(s)) for s in res["seeds"]]
+    if any(h is None for h in holds):
+        return None
+    out: dict[str, Any] = {"seeds": res["seeds"], "mean": {}, "sd": {}, "holdout_mean": {}, "holdout_sd": {}}
+    for key in (*FIGURES, "fit_s", "sample_s"):
+        out["mean"][key], out["sd"][key] = _stats([r.get(key) for r in runs])
+    for key in (*FIGURES, "tstr_train"):
+        out["holdout_mean"][key], out["holdout_sd"][key] = _stats([h.get(key) for h in holds])
+    out["mean"]["total_s"] = out["mean"]["fit_s"] + out["mean"]["sample_s"]
+    return out
+
+
 def targets(entry: dict, name: str) -> dict[str, bool | None]:
-    """PASS (True) / FAIL (False) / not applicable (None) per issue target, for one generator row."""
-    res, hold = entry["generators"][name], entry["holdout"]
-    if "error" in res:
+    """PASS (True) / FAIL (False) / not applicable (None) per issue target, judged on the means over seeds."""
+    s = summary(entry, name)
+    if s is None:
         return {}
-    ref = entry["generators"].get(SPEED_REFERENCE, {})
+    m, h = s["mean"], s["holdout_mean"]
     speed = None
-    if name != SPEED_REFERENCE and "fit_s" in ref:
-        speed = res["fit_s"] + res["sample_s"] < ref["fit_s"] + ref["sample_s"]
+    if name != SPEED_REFERENCE and SPEED_REFERENCE in entry["generators"]:
+        ref = summary(entry, SPEED_REFERENCE)
+        if ref is not None:
+            speed = m["total_s"] < ref["mean"]["total_s"]
     tstr = None
-    if res.get("tstr") is not None and hold.get("tstr") is not None:
-        tstr = res["tstr"] >= MIN_TSTR_RATIO * hold["tstr"]
+    if m.get("tstr") is not None and h.get("tstr") is not None:
+        tstr = m["tstr"] >= MIN_TSTR_RATIO * h["tstr"]
     return {
-        "detection": res["detection_auc"] <= MAX_DETECTION,
-        "pair_trends": res["pair_trends"] >= MIN_TRENDS_RATIO * hold["pair_trends"],
+        "detection": m["detection_auc"] <= MAX_DETECTION,
+        "pair_trends": m["pair_trends"] >= MIN_TRENDS_RATIO * h["pair_trends"],
         "tstr": tstr,
-        "closer_to_train": res["closer_to_train"] <= MAX_CLOSER,
-        "exact_copies": res["exact_copies"] <= hold["exact_copies"],
+        "closer_to_train": m["closer_to_train"] <= MAX_CLOSER,
+        "exact_copies": m["exact_copies"] <= h["exact_copies"],
         "speed": speed,
     }
 
 
 # ----- report ---------------------------------------------------------------------------------
-def _ratio(v: float | None, h: float | None) -> str:
-    if v is None or h is None or h == 0:
+def _pm(mean: float | None, sd: float | None) -> str:
+    if mean is None:
         return "n/a"
-    return f"{v:.3f} ({h:.3f}, ×{v / h:.3f})"
+    return f"{mean:.3f}" if sd is None else f"{mean:.3f} ± {sd:.3f}"
+
+
+def _cell(s: dict, key: str, ratio: bool = False) -> str:
+    m, sd, h, hsd = s["mean"][key], s["sd"][key], s["holdout_mean"][key], s["holdout_sd"][key]
+    if m is None or h is None:
+        return "n/a"
+    r = f", ×{m / h:.3f}" if ratio and h != 0 else ""
+    return f"{_pm(m, sd)} ({_pm(h, hsd)}{r})"
+
+
+def _verdict(s: dict, t: dict, key: str) -> str:
+    ok = t.get(key)
+    if ok is None:
+        return "n/a"
+    word = "PASS" if ok else "**FAIL**"
+    m, h = s["mean"], s["holdout_mean"]
+    detail = {
+        "detection": f"{m['detection_auc']:.3f}",
+        "pair_trends": f"×{m['pair_trends'] / h['pair_trends']:.3f}" if h["pair_trends"] else "",
+        "tstr": f"×{m['tstr'] / h['tstr']:.3f}" if h.get("tstr") else "",
+        "closer_to_train": f"{m['closer_to_train']:.3f}",
+        "exact_copies": f"{m['exact_copies']:.3f} vs {h['exact_copies']:.3f}",
+        "speed": "",
+    }[key]
+    return f"{word} {detail}".strip()
 
 
 def render(results: dict, meta: dict) -> str:
     lines = [
         "Every generator on every bundled sample dataset (`python bench/generators.py`). Protocol: each "
-        "dataset is split 40/40/20 into train / holdout / test (seed 0, stratified on a categorical target); "
+        "dataset is split 40/40/20 into train / holdout / test (stratified on a categorical target); "
         "a generator is fitted on train and samples as many rows as train has. Each figure is computed for "
         "the synthetic rows and, in brackets, for the real holdout (as large as train and never seen by the "
         "generator), so the bracket is what a fresh real sample scores:",
@@ -182,55 +286,75 @@ def render(results: dict, meta: dict) -> str:
         "the set sizes (0.5 = no leak); in brackets the same share for the test rows;",
         "- **exact copies**: share of rows equal to a train row on every learned column (holdout's).",
         "",
-        f"Targets for `{DEFAULT_GENERATOR}` (issue 3): detection ≤ {MAX_DETECTION}, pair trends ≥ "
-        f"{MIN_TRENDS_RATIO} × holdout, TSTR ≥ {MIN_TSTR_RATIO} × holdout, closer to train ≤ {MAX_CLOSER}, "
-        f"exact copies ≤ holdout, fit + sample faster than `{SPEED_REFERENCE}` on the same table.",
+        "*Seeds*: a row run with several seeds (column `seeds`) repeats the whole protocol per seed — split, "
+        "generator and sample seed, the metrics' model seeds — and shows mean ± standard deviation over the "
+        "seeds, the holdout's on the same splits in brackets; seed 0 is the single-run protocol, so rows run "
+        "with one seed (the neural generators, which take long) are directly comparable with seed 0 and show "
+        "no ±.",
+        "",
+        f"Targets for `{DEFAULT_GENERATOR}` (issue 3), judged on the means over its seeds: detection ≤ "
+        f"{MAX_DETECTION}, pair trends ≥ {MIN_TRENDS_RATIO} × holdout, TSTR ≥ {MIN_TSTR_RATIO} × holdout, "
+        f"closer to train ≤ {MAX_CLOSER}, exact copies ≤ holdout, fit + sample faster than `{SPEED_REFERENCE}` "
+        "on the same table (mean time over the same seeds).",
         "",
         f"`{DEFAULT_GENERATOR}` runs with its defaults: leaves sized on held-out rows (at least 5 rows; for "
-        "categories the largest within one standard error of the best), Gaussian smoothing of continuous "
-        "numbers, copies of training rows redrawn beyond the share real rows repeat, a numeric target drawn "
-        "from rows with a similar gradient-boosting prediction. Neural generators run with their default "
-        "epochs unless the command says otherwise. Results are merged per dataset and generator from "
-        "`bench/results/generators.json`; the command below is the last one run.",
+        "categories the largest within one standard error of the best), back-off to parent nodes as strong as "
+        "still predicts held-out rows (splits whose sides differ beyond chance always followed), Gaussian "
+        "smoothing of continuous numbers, copies of training rows redrawn beyond the share real rows repeat "
+        "(judged without the target), the target drawn from gradient boosting on the other columns (a "
+        "category from its class probabilities, a number from real values of rows with a like prediction). "
+        "Neural generators run with their default epochs unless the command says otherwise. Results are "
+        "merged per dataset, generator and seed from `bench/results/generators.json`; the command below is "
+        "the last one run.",
         "",
         f"Machine: {meta.get('machine', '?')}. Last run: {meta.get('finished', '?')}; "
-        f"command: `{meta.get('command', '?')}`. Times are wall-clock seconds and depend on what else runs.",
+        f"command: `{meta.get('command', '?')}`. Times are wall-clock seconds (mean over seeds) and depend on "
+        "what else runs.",
         "",
     ]
-    summary = []
+    verdicts = []
     for sid, entry in results.items():
-        h = entry["holdout"]
+        entry = upgrade_entry(entry)
         lines += [f"### {entry.get('title', sid)} (`{sid}`)", "",
                   f"{entry['rows']:,} rows × {entry['learned_columns']} learned columns; target "
                   f"`{entry['target']}` ({entry['task'] or 'none'}); train / holdout / test "
                   f"{' / '.join(f'{n:,}' for n in entry['split'])} rows.", "",
-                  "| generator | fit s | sample s | detection AUC | pair trends | TSTR | closer to train | "
-                  "exact copies | targets |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "| generator | seeds | fit s | sample s | detection AUC | pair trends | TSTR | closer to train | "
+                  "exact copies |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for name, res in entry["generators"].items():
-            if "error" in res:
-                lines.append(f"| {name} | | | | | | | | error: {res['error'].replace('|', '/')} |")
-                continue
-            t = targets(entry, name)
-            marks = "; ".join(f"{k} {'PASS' if ok else 'FAIL'}" for k, ok in t.items() if ok is not None)
-            if name != DEFAULT_GENERATOR:
-                marks = ""
-            else:
-                summary.append((sid, t))
+            s = summary(entry, name)
             epochs = f" ({res['params']['epochs']} epochs)" if "epochs" in res.get("params", {}) else ""
+            if s is None:
+                err = next((r["error"] for r in res["runs"].values() if "error" in r), "holdout missing")
+                lines.append(f"| {name}{epochs} | {len(res['seeds'])} | | | | | | | error: {err.replace('|', '/')} |")
+                continue
+            if name == DEFAULT_GENERATOR:
+                verdicts.append((sid, s, targets(entry, name)))
+            m = s["mean"]
             lines.append(
-                f"| {name}{epochs} | {res['fit_s']:.2f} | {res['sample_s']:.2f} | "
-                f"{res['detection_auc']:.3f} ({h['detection_auc']:.3f}) | {_ratio(res['pair_trends'], h['pair_trends'])} | "
-                f"{_ratio(res['tstr'], h['tstr'])} | {res['closer_to_train']:.3f} ({h['closer_to_train']:.3f}) | "
-                f"{res['exact_copies']:.3f} ({h['exact_copies']:.3f}) | {marks} |")
+                f"| {name}{epochs} | {len(s['seeds'])} | {m['fit_s']:.2f} | {m['sample_s']:.2f} | "
+                f"{_cell(s, 'detection_auc')} | {_cell(s, 'pair_trends', True)} | {_cell(s, 'tstr', True)} | "
+                f"{_cell(s, 'closer_to_train')} | {_cell(s, 'exact_copies')} |")
         lines.append("")
-    if summary:
+    if verdicts:
         keys = ["detection", "pair_trends", "tstr", "closer_to_train", "exact_copies", "speed"]
-        lines += [f"### `{DEFAULT_GENERATOR}` against the targets", "",
-                  "| dataset | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
-        for sid, t in summary:
-            cells = ["n/a" if t.get(k) is None else ("PASS" if t[k] else "FAIL") for k in keys]
-            lines.append(f"| {sid} | " + " | ".join(cells) + " |")
+        lines += [f"### `{DEFAULT_GENERATOR}` against the targets (means over seeds)", "",
+                  "| dataset | seeds | " + " | ".join(keys) + " |", "|---|---:|" + "---|" * len(keys)]
+        for sid, s, t in verdicts:
+            lines.append(f"| {sid} | {len(s['seeds'])} | " + " | ".join(_verdict(s, t, k) for k in keys) + " |")
+        lines += ["", "TSTR noise: the same model trained on a second real sample (train, as large as the "
+                  "holdout) against the holdout-trained one, mean over the same seeds — how far apart two real "
+                  "samples' TSTR lie:", "",
+                  "| dataset | TSTR holdout (mean ± sd) | TSTR second real sample | ratio | "
+                  f"`{DEFAULT_GENERATOR}` ratio |", "|---|---:|---:|---:|---:|"]
+        for sid, s, _ in verdicts:
+            h, m = s["holdout_mean"], s["mean"]
+            if h.get("tstr") is None or h.get("tstr_train") is None:
+                continue
+            lines.append(f"| {sid} | {_pm(h['tstr'], s['holdout_sd']['tstr'])} | "
+                         f"{_pm(h['tstr_train'], s['holdout_sd']['tstr_train'])} | ×{h['tstr_train'] / h['tstr']:.3f} | "
+                         f"×{m['tstr'] / h['tstr']:.3f} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -243,7 +367,11 @@ def write_section(body: str, path: Path = BENCHMARKS) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", default=None, help="comma-separated sample ids (default: every one in the catalog)")
-    ap.add_argument("--generators", default=None, help="comma-separated generator names (default: all registered)")
+    ap.add_argument("--generators", default=None,
+                    help="comma-separated generator names (default: all registered); only their rows are replaced")
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="repeat the protocol for seeds 0..K-1 (split, generator, sample and metric seeds); "
+                         "figures are mean ± sd over the seeds (default 1: seed 0 only)")
     ap.add_argument("--epochs", type=int, default=None, help="epochs for neural generators (default: theirs)")
     ap.add_argument("--max-rows", type=int, default=None, help="subsample larger datasets to this many rows")
     ap.add_argument("--out", type=Path, default=BENCHMARKS, help="markdown file whose Generators section is rewritten")
@@ -251,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", action="store_true", help="discard earlier results instead of merging")
     args = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
+    if args.seeds < 1:
+        ap.error("--seeds must be at least 1")
 
     ids = [i.id for i in catalog()]
     datasets = args.datasets.split(",") if args.datasets else ids
@@ -263,9 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown generator(s) {bad}; known: {list(registry())}")
 
     stored = json.loads(args.json.read_text()) if args.json.exists() and not args.fresh else {}
-    results = stored.get("datasets", {})
+    results = {sid: upgrade_entry(entry) for sid, entry in stored.get("datasets", {}).items()}
+    seeds = list(range(args.seeds))
     for sid in datasets:
-        run_dataset(sid, names, args.epochs, args.max_rows, results)
+        run_dataset(sid, names, args.epochs, args.max_rows, results, seeds)
         _save(args.json, results, stored.get("meta", {}), argv)
     meta = _save(args.json, results, stored.get("meta", {}), argv)
     ordered = {sid: results[sid] for sid in ids if sid in results}

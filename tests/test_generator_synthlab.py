@@ -164,3 +164,80 @@ def test_quality_smoke_on_a_real_table(root):
     auc_ind = detection_auc(train, shuffled, schema, folds=3, seed=0)
     assert auc_syn < 0.62
     assert auc_syn < auc_ind - 0.1
+
+
+def graded(n: int = 1200, seed: int = 0) -> pd.DataFrame:
+    """A grade that decides the outcome exactly, a noise column, and a target that depends on both
+    numbers through a smooth probability."""
+    rng = np.random.default_rng(seed)
+    grade = rng.choice(["A", "B", "C", "D"], n)
+    passed = np.where(np.isin(grade, ["A", "B"]), "pass", "fail")
+    noise = rng.choice(["p", "q", "r"], n)
+    x1, x2 = rng.normal(0, 1, n).round(3), rng.normal(0, 1, n).round(3)
+    p = 1 / (1 + np.exp(-(1.5 * x1 - 1.0 * x2 + 0.8 * (grade == "A"))))
+    return pd.DataFrame({"grade": grade, "passed": passed, "noise": noise, "x1": x1, "x2": x2,
+                         "bought": np.where(rng.random(n) < p, "buy", "skip")})
+
+
+def test_tuned_backoff_mixes_noise_splits_and_keeps_relations():
+    rng = np.random.default_rng(0)
+    n = 1500
+    grade = rng.choice(["A", "B", "C", "D"], n)
+    good = np.isin(grade, ["A", "B"])
+    df = pd.DataFrame({"grade": grade, "noise": rng.choice(["p", "q", "r", "s", "t"], n),
+                       "size": rng.integers(0, 40, n),
+                       "passed": np.where(rng.random(n) < np.where(good, 0.9, 0.1), "pass", "fail")})
+    schema = Schema.detect(df)
+    order = '["grade", "noise", "size", "passed"]'
+    gen = fit(df, schema, column_order=order, reject_copies="off")
+    backoff = {c.name: steps[-1].backoff for c, steps in zip(gen.codecs_, gen.steps_, strict=True)}
+    assert backoff["noise"] >= 100  # unrelated to grade: its tree's splits are mixed away
+    off = fit(df, schema, column_order=order, tune_backoff=False)
+    assert all(steps[-1].backoff == 0 for steps in off.steps_)
+    # even under a strong back-off, a split whose sides differ beyond chance is always followed:
+    # mixing the grade split with the root would pull both pass rates towards one half
+    strong = fit(df, schema, column_order=order, reject_copies="off", backoff=200.0, tune_backoff=False)
+    out = strong.sample(4000, seed=1)
+    high = out["grade"].isin(["A", "B"])
+    assert (out["passed"][high] == "pass").mean() > 0.86
+    assert (out["passed"][~high] == "pass").mean() < 0.14
+
+
+def test_categorical_target_is_drawn_from_its_model():
+    """The target is drawn first (the other columns follow it) and redrawn from gradient boosting on
+    every other column: a model trained on the synthetic rows ranks real rows about as well as one
+    trained on real rows."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import roc_auc_score
+
+    df, test = graded(1200, seed=0), graded(2000, seed=1)
+    schema = Schema.detect(df, target="bought")
+    gen = fit(df, schema)
+    assert gen.order_[0] in ("passed", "bought") and gen.relabel_ is not None
+    target = gen.order_.index("bought")
+    assert target not in gen.copy_columns_  # copies are judged without the target
+    syn = gen.sample(1200, seed=0)
+    assert 0.5 * (df["bought"] == "buy").mean() < (syn["bought"] == "buy").mean() < 1.5 * (df["bought"] == "buy").mean()
+
+    def auc(train: pd.DataFrame) -> float:
+        x = lambda f: np.column_stack([f["x1"], f["x2"], f["grade"] == "A"])  # noqa: E731
+        model = HistGradientBoostingClassifier(max_iter=50, random_state=0).fit(x(train), train["bought"] == "buy")
+        return roc_auc_score(test["bought"] == "buy", model.predict_proba(x(test))[:, 1])
+
+    assert auc(syn) > 0.95 * auc(df)
+    plain = fit(df, schema, target_model=False)
+    assert plain.relabel_ is None and plain.copy_columns_ == list(range(len(plain.order_)))
+
+
+def test_boosting_rounds_follow_the_signal():
+    from synthlab.generators._trees import cross_fitted_rounds
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(800, 3))
+    rounds_signal, held_out = cross_fitted_rounds(x, 3 * x[:, 0] + np.sin(3 * x[:, 1]), None, seed=0)
+    rounds_noise, _ = cross_fitted_rounds(x, rng.normal(size=800), None, seed=0)
+    assert rounds_noise <= 30 < rounds_signal
+    assert held_out.shape == (800, 1) and np.isfinite(held_out).all()
+    classes = np.array([0.0, 1.0])
+    rounds_cls, _ = cross_fitted_rounds(x, (x[:, 0] > 0).astype(float), classes, seed=0)
+    assert rounds_cls >= 20

@@ -4,9 +4,11 @@ Every learned column becomes one or two *steps* (a numeric column with gaps firs
 value is missing). A step is a decision tree over the columns drawn before it plus, for every leaf,
 the training values that reached it (its *pool*, :class:`LeafPools`). Sampling is vectorised:
 ``tree.apply`` gives every synthetic row its leaf at once and one uniform number per row picks a
-value from that leaf's pool. :func:`tuned_leaf_size` sizes the leaves on held-out rows;
-:class:`ColumnCodec` turns a column into numbers and back; :class:`ScoredStep` draws a numeric
-target from rows with a similar gradient-boosting prediction.
+value from that leaf's pool (or, backing off, from a node above it). :func:`tuned_leaf_size` sizes
+the leaves and :func:`tuned_backoff` sets the back-off on held-out rows; :func:`followed_nodes`
+marks the splits back-off never crosses; :class:`ColumnCodec` turns a column into numbers and back;
+:class:`ScoredStep` draws the target from cross-fitted gradient boosting
+(:func:`cross_fitted_rounds`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _DISCRETE_LEVELS = 32
 _DISCRETE_ROWS = 10
 _MAX_SCORED_CLASSES = 10  # a target with more classes is drawn from a plain tree
 _SPIKE_RATIO = 3.0  # a value held by this many times the rows of its neighbours is a spike
+SPLIT_ALPHA = 1e-3  # a split whose sides differ at this significance is always followed (never backed off)
+BACKOFF_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)  # back-off strengths tried
 
 
 # ----- leaf pools -------------------------------------------------------------------------
@@ -75,7 +79,7 @@ class LeafPools:
             steps = np.concatenate(([0], np.cumsum(pools.values[1:] != pools.values[:-1])))
             end = np.maximum(pools.start + pools.size - 1, pools.start)
             single = steps[end] == steps[pools.start]
-            pools.single = single
+            pools.single = single | followed_nodes(tree, isinstance(tree, DecisionTreeClassifier))
             pools.backoff = float(backoff)
         else:
             pools.size = count.astype(np.int64)
@@ -209,6 +213,100 @@ def tuned_leaf_size(x: np.ndarray, y: np.ndarray, classes: int | None, floor: in
     ok = [j for j in range(len(sizes)) if means[j] <= means[i] + se_rule * errors[i]]
     best = sizes[max(ok)]
     return max(floor, round(best * LEAF_SCALE)) if best > floor else floor
+
+
+def followed_nodes(tree, classify: bool) -> np.ndarray:
+    """Per node: True where back-off never leaves it for its parent — the root, and both children
+    of a split whose sides differ beyond what chance explains (chi-square test of the two sides'
+    classes, or Welch's t of their means, at :data:`SPLIT_ALPHA`). Back-off so mixes away splits
+    that may only fit noise and keeps the ones that carry a relation (a region that sets a wage)."""
+    from scipy import stats
+
+    t = tree.tree_
+    left, right = t.children_left, t.children_right
+    internal = np.flatnonzero(left >= 0)
+    out = np.zeros(t.node_count, dtype=bool)
+    out[0] = True
+    if len(internal) == 0:
+        return out
+    size = t.n_node_samples.astype(float)
+    lft, rgt = left[internal], right[internal]
+    if classify:
+        frac = t.value[:, 0, :] / np.maximum(t.value[:, 0, :].sum(axis=1, keepdims=True), 1e-12)
+        a, b = frac[lft] * size[lft, None], frac[rgt] * size[rgt, None]
+        total = a + b
+        n = (size[lft] + size[rgt])[:, None]
+        ea, eb = total * size[lft, None] / n, total * size[rgt, None] / n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            stat = np.nansum(np.where(total > 0, (a - ea) ** 2 / ea + (b - eb) ** 2 / eb, 0.0), axis=1)
+        df = np.maximum((total > 0).sum(axis=1) - 1, 1)
+        strong = stats.chi2.sf(stat, df) < SPLIT_ALPHA
+    else:
+        mean, var = t.value[:, 0, 0], t.impurity
+        se = np.sqrt(np.maximum(var[lft] / size[lft] + var[rgt] / size[rgt], 0.0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.abs(mean[lft] - mean[rgt]) / se
+        strong = np.where(se > 0, 2 * stats.norm.sf(z) < SPLIT_ALPHA, mean[lft] != mean[rgt])
+    out[lft[strong]] = True
+    out[rgt[strong]] = True
+    return out
+
+
+def tuned_backoff(x: np.ndarray, y: np.ndarray, classes: int | None, leaf: int, max_depth: int | None,
+                  seed: int, se_rule: float = 0.0) -> float:
+    """The strongest back-off (see :class:`LeafPools`) that still predicts held-out rows about as
+    well as the best one: a tree is grown on half the rows (leaves of ``leaf`` rows, scaled to the
+    half), the other half is scored with every node's prediction mixed along the path as back-off
+    mixes them (log loss for classes, squared error for numbers); of the values within ``se_rule``
+    standard errors of the best, the largest is returned. Splits that only fit noise are so mixed
+    away, splits that carry a relation (a grade that decides the outcome) are kept."""
+    n = len(y)
+    half_leaf = max(1, round(leaf / LEAF_SCALE))
+    if n < 4 * half_leaf or n < 20:
+        return 0.0
+    perm = np.random.default_rng(seed + 7).permutation(n)
+    a, b = perm[: n // 2], perm[n // 2:]
+    model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
+    tree = model(min_samples_leaf=half_leaf, max_depth=max_depth, random_state=seed).fit(x[a], y[a])
+    t = tree.tree_
+    if t.node_count == 1:
+        return 0.0
+    size = t.n_node_samples.astype(float)
+    path = tree.decision_path(x[b]).tocsr()
+    depth = np.diff(path.indptr)
+    width = int(depth.max())
+    nodes = np.zeros((len(b), width), dtype=np.int64)
+    inside = np.arange(width)[None, :] < depth[:, None]
+    nodes[inside] = path.indices  # row-wise, ascending node id = root to leaf
+    if classes is not None:
+        counts = t.value[:, 0, :] / np.maximum(t.value[:, 0, :].sum(axis=1, keepdims=True), 1e-12) * size[:, None]
+        prior = counts[0] / counts[0].sum()
+        prob = (counts + prior) / (size[:, None] + 1.0)
+        col = np.searchsorted(tree.classes_, y[b])
+        known = (col < len(tree.classes_)) & (tree.classes_[np.minimum(col, len(tree.classes_) - 1)] == y[b])
+        col = np.minimum(col, len(tree.classes_) - 1)
+        per_node = np.where(known[:, None], prob[nodes, col[:, None]], 1.0 / (n + 1))
+    else:
+        per_node = t.value[:, 0, 0][nodes]
+    # nodes whose training values are all equal, or behind a strong split, are always entered
+    # (as LeafPools.nodes does)
+    pure = (counts > 0).sum(axis=1) <= 1 if classes is not None else t.impurity <= 1e-12
+    pure = pure | followed_nodes(tree, classes is not None)
+    means, errors = [], []
+    for m in BACKOFF_GRID:
+        go = np.where(pure[nodes], 1.0, size[nodes] / (size[nodes] + m))
+        go[:, 0] = 1.0
+        go[~inside] = 0.0
+        reach = np.cumprod(go, axis=1)
+        nxt = np.concatenate([go[:, 1:], np.zeros((len(b), 1))], axis=1)
+        stop = reach * (1.0 - nxt)
+        pred = (stop * per_node).sum(axis=1)
+        loss = -np.log(np.maximum(pred, 1e-12)) if classes is not None else (y[b] - pred) ** 2
+        means.append(loss.mean())
+        errors.append(loss.std() / np.sqrt(len(loss)))
+    i = int(np.argmin(means))
+    ok = [j for j in range(len(BACKOFF_GRID)) if means[j] <= means[i] + se_rule * errors[i]]
+    return float(BACKOFF_GRID[max(ok)])
 
 
 # ----- categorical predictors -------------------------------------------------------------
@@ -408,18 +506,20 @@ class Step:
     backoff: float = 0.0
     tune: bool = False
     se_rule: float = 0.0
+    tune_backoff: bool = False
     leaf_size: int = 0
     tree: DecisionTreeClassifier | DecisionTreeRegressor | None = None
     pools: LeafPools | None = None
     ranks: dict[int, np.ndarray] = field(default_factory=dict)  # categorical predictor -> code ranks
 
     def design(self, z: np.ndarray) -> np.ndarray:
-        x = z[:, self.predictors].copy()
+        x = z[:, self.predictors]  # fancy indexing copies already (fast when z is column-major)
         for j, col in enumerate(self.predictors):
             if col in self.ranks:
                 codes = x[:, j]
-                ok = ~np.isnan(codes)
-                x[ok, j] = self.ranks[col][codes[ok].astype(np.int64)]
+                missing = np.isnan(codes)
+                ranked = self.ranks[col].take(np.where(missing, 0, codes).astype(np.int64))
+                x[:, j] = np.where(missing, np.nan, ranked)
         return x
 
     def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
@@ -436,6 +536,8 @@ class Step:
             x = self.design(z)
             if self.tune:
                 min_leaf = tuned_leaf_size(x, y, classes, min_leaf, max_depth, seed, self.se_rule)
+                if self.tune_backoff:
+                    self.backoff = max(self.backoff, tuned_backoff(x, y, classes, min_leaf, max_depth, seed))
             self.leaf_size = min_leaf
             self.tree = model(min_samples_leaf=min_leaf, max_depth=max_depth, random_state=seed)
             self.tree.fit(x, y)
@@ -454,24 +556,31 @@ class Step:
 
 @dataclass
 class ScoredStep(Step):
-    """The target column: drawn from the real target values of rows with a similar *predicted* target.
+    """The target column: drawn given a gradient-boosting prediction from every other column.
 
     A single tree on the other columns is a coarse picture of how the target depends on them, and
-    models trained on the synthetic rows would learn only that picture. Here gradient boosting
-    predicts the target (out of fold: each half of the rows scored by a model fitted on the other
-    half), and the leaf pools come from a tree over those predictions: a synthetic row gets a real
-    target value of training rows whose prediction is like its own. The relation a model can learn
-    is kept, and the values are still real ones (spikes, integer levels and class labels intact).
+    models trained on the synthetic rows would learn only that picture. Here gradient boosting, its
+    number of rounds chosen on rows held out from it (cross-fitting; an overfitted model would hand
+    its noise on), predicts the target:
+
+    * a category is drawn from the predicted class probabilities (log-loss-fitted boosting with the
+      rounds chosen on held-out log loss is close to calibrated);
+    * a number is drawn from the real target values of training rows whose held-out prediction is
+      like the synthetic row's (a tree over the predictions, leaves sized on held-out rows), so the
+      values are real ones (spikes, integer levels intact) and the spread around the prediction is
+      the real one.
     """
 
-    models: list = field(default_factory=list)
+    model: object | None = None
     classes: np.ndarray | None = None
+    rounds: int = 0
 
     def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
             min_leaf: int, max_depth: int | None, seed: int) -> Step:
         rows = ~np.isnan(y)
         labels = np.unique(y[rows])
-        if not self.predictors or rows.sum() < max(8 * min_leaf, 100) or labels.size < 2 or classes is not None:
+        if (not self.predictors or rows.sum() < max(8 * min_leaf, 100) or labels.size < 2
+                or (classes is not None and labels.size > _MAX_SCORED_CLASSES)):
             return super().fit(z, y, codecs, classes, min_leaf, max_depth, seed)
         zz, yy = z[rows], y[rows]
         for col in self.predictors:
@@ -479,43 +588,93 @@ class ScoredStep(Step):
                 self.ranks[col] = category_ranks(zz[:, col], codecs[col].n_codes, yy, classes)
         x = self.design(zz)
         self.classes = labels if classes is not None else None
-        halves = np.random.default_rng(seed).permutation(len(yy)) % 2 == 0
-        scores = np.empty((len(yy), self._width()))
         with _one_thread():
-            for part in (halves, ~halves):
-                model = self._model(seed).fit(x[part], yy[part])
-                self.models.append(model)
-                scores[~part] = self._score(model, x[~part])
-        tree_model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
-        leaf = tuned_leaf_size(scores, yy, classes, min_leaf, max_depth, seed, self.se_rule) if self.tune else min_leaf
+            self.rounds, held_out = cross_fitted_rounds(x, yy, self.classes, seed)
+            self.model = _boosting(self.classes is not None, self.rounds, seed).fit(x, yy)
+        if self.classes is not None:
+            return self
+        leaf = tuned_leaf_size(held_out, yy, None, min_leaf, max_depth, seed, self.se_rule) if self.tune else min_leaf
         self.leaf_size = leaf
-        self.tree = tree_model(min_samples_leaf=leaf, max_depth=max_depth, random_state=seed).fit(scores, yy)
-        self.pools = LeafPools.build(self.tree.apply(scores), yy, self.tree, self.atoms, self.smooth, self.backoff)
+        self.tree = DecisionTreeRegressor(min_samples_leaf=leaf, max_depth=max_depth, random_state=seed).fit(held_out, yy)
+        self.pools = LeafPools.build(self.tree.apply(held_out), yy, self.tree, self.atoms, self.smooth, self.backoff)
         return self
 
-    def _width(self) -> int:
-        return 1 if self.classes is None or len(self.classes) == 2 else len(self.classes)
-
-    def _model(self, seed: int):
-        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-
-        model = HistGradientBoostingRegressor if self.classes is None else HistGradientBoostingClassifier
-        return model(max_iter=100, min_samples_leaf=20, early_stopping=False, random_state=seed)
-
-    def _score(self, model, x: np.ndarray) -> np.ndarray:
-        if self.classes is None:
-            return model.predict(x)[:, None]
-        proba = np.zeros((len(x), len(self.classes)))
-        proba[:, np.searchsorted(self.classes, model.classes_)] = model.predict_proba(x)
-        return proba[:, 1:2] if len(self.classes) == 2 else proba
-
     def draw(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        if not self.models:
+        if self.model is None:
             return super().draw(z, rng)
         x = self.design(z)
         with _one_thread():
-            scores = np.mean([self._score(m, x) for m in self.models], axis=0)
-        return self.pools.draw(self.tree.apply(scores), rng)
+            if self.classes is None:
+                return self.pools.draw(self.tree.apply(self.model.predict(x)[:, None]), rng)
+            proba = _class_proba(self.model, x, self.classes)
+        cum = np.cumsum(proba, axis=1)
+        pick = (rng.random(len(x))[:, None] * cum[:, -1:] > cum).sum(axis=1)
+        return self.classes[np.minimum(pick, len(self.classes) - 1)]
+
+
+# rounds at which the held-out loss is looked at (about 1.4 times apart: the loss is flat near its
+# minimum, so coarser steps at more rounds lose little); the search stops after _BOOST_PATIENCE looks
+# without improvement
+_BOOST_LOOKS = (10, 20, 30, 45, 65, 90, 130, 180, 250, 350)
+_BOOST_PATIENCE = 2
+_BOOST_FOLDS = 4
+_BOOST_ROWS = 20_000  # rows the number of rounds is chosen on (a seeded subset above that)
+
+
+def _boosting(classify: bool, rounds: int, seed: int):
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    model = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
+    return model(max_iter=max(rounds, 1), learning_rate=0.1, max_depth=3, min_samples_leaf=20,
+                 early_stopping=False, random_state=seed)
+
+
+def _class_proba(model, x: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    proba = np.zeros((len(x), len(classes)))
+    proba[:, np.searchsorted(classes, model.classes_)] = model.predict_proba(x)
+    return proba
+
+
+def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None, seed: int) -> tuple[int, np.ndarray]:
+    """Boosting rounds that predict held-out rows best, and every row's held-out prediction at that
+    many rounds (a column: regression predictions; for classes, unused).
+
+    The rows are cut into folds; models fitted on the other folds grow side by side (warm start) and
+    score their fold (log loss for classes, squared error for numbers) at each of
+    :data:`_BOOST_LOOKS` rounds, until the total has not improved for :data:`_BOOST_PATIENCE` looks. Above
+    :data:`_BOOST_ROWS` rows the rounds are chosen on a seeded subset."""
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    sub = np.sort(rng.choice(n, _BOOST_ROWS, replace=False)) if n > _BOOST_ROWS else np.arange(n)
+    fold = rng.permutation(len(sub)) % _BOOST_FOLDS
+    parts = [(sub[fold != k], sub[fold == k]) for k in range(_BOOST_FOLDS)]
+    models = [_boosting(classes is not None, _BOOST_LOOKS[0], seed) for _ in parts]
+    for model in models:
+        model.set_params(warm_start=True)
+    best, best_loss, best_pred, waited = 0, np.inf, None, 0
+    for rounds in _BOOST_LOOKS:
+        if waited >= _BOOST_PATIENCE:
+            break
+        loss = 0.0
+        pred = np.full(n, np.nan)
+        for model, (fit_rows, test_rows) in zip(models, parts, strict=True):
+            model.set_params(max_iter=rounds).fit(x[fit_rows], y[fit_rows])
+            if classes is None:
+                pred[test_rows] = model.predict(x[test_rows])
+                loss += float(np.sum((y[test_rows] - pred[test_rows]) ** 2))
+            else:
+                proba = _class_proba(model, x[test_rows], classes)
+                col = np.searchsorted(classes, y[test_rows])
+                loss -= float(np.sum(np.log(np.maximum(proba[np.arange(len(test_rows)), col], 1e-12))))
+        if best_pred is None or loss < best_loss * (1 - 1e-9):
+            best, best_loss, best_pred, waited = rounds, loss, pred, 0
+        else:
+            waited += 1
+    held_out = best_pred if best_pred is not None else np.full(n, np.nan)
+    if classes is None and len(sub) < n:  # rows outside the subset: a model on the subset, at the chosen rounds
+        rest = np.setdiff1d(np.arange(n), sub)
+        held_out[rest] = _boosting(False, best, seed).fit(x[sub], y[sub]).predict(x[rest])
+    return best, held_out[:, None]
 
 
 def _one_thread():

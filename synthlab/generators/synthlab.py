@@ -4,23 +4,36 @@ In the style of R's synthpop, columns are drawn one after another: the first fro
 each next one from a decision tree (CART) on the columns drawn before it, the value taken from the
 real values of the training rows in the leaf the synthetic row falls into. Plain sequential CART
 reaches real-sample fidelity but copies training rows: with small leaves a synthetic row follows a
-few real rows column after column. What keeps it from copying:
+few real rows column after column, and even without copies the synthetic rows lean towards the
+training rows (they reproduce the sampling noise of every small leaf). What keeps them away:
 
 * **tuned leaves**: each tree is grown on half the rows and scored on the other half; leaves are
   as small as still pays off on unseen rows (for categories: the largest within one standard error
   of the best), never smaller than ``min_samples_leaf``. Splits that only memorise are not made;
+* **tuned back-off**: a row draws from its leaf or, with probability m / (rows in the node + m) at
+  each split on its path, from the node above; m is the largest that predicts rows held out from
+  the tree as well as the best (``tune_backoff``; ``backoff`` is a floor). Splits whose sides
+  differ beyond chance (a region that sets a wage, a grade that decides a pass) are always
+  followed, so the mixing removes the noise of small leaves, not the relations. Columns of a few
+  shared levels (a county's rates) are not backed off: mixing them would break which levels go
+  together;
 * **smoothing**: continuous numbers get Gaussian noise of Silverman's width on their leaf, with
   the leaf's variance kept (``smoothing``); spikes (a pile of zeros) and columns with a set of
-  levels (ratings, a county's rates) are drawn as they are;
+  levels are drawn as they are;
 * **copy control**: rows equal to a training row are redrawn beyond the share of training rows that
   equal another training row (what a fresh real sample shows, less two standard errors;
-  ``reject_copies="excess"``),
-  or all of them (``"all"``); optional **back-off** to parent nodes mixes small leaves.
+  ``reject_copies="excess"``), or all of them (``"all"``). A modelled target is left out of the
+  comparison, so which rows are redrawn does not depend on it (redrawing rows whose label agrees
+  with their real twin would teach models the opposite).
 
-A numeric target is drawn last, from real target values of rows whose gradient-boosting prediction
-is like the synthetic row's, so models trained on synthetic rows learn what real rows teach.
-Sampling is vectorised per column: one ``tree.apply`` call gives every row its leaf and one numpy
-draw its value; nothing loops over rows. See :mod:`synthlab.generators._trees` for the pieces.
+The target (``target_model``) is drawn from gradient boosting on every other column, its number of
+rounds chosen on held-out folds, so models trained on synthetic rows learn what real rows teach:
+a categorical target is drawn first (every other column follows it, keeping how the classes
+differ) and redrawn at the end from the model's class probabilities given the row; a numeric
+target is drawn last, from real target values of rows whose held-out prediction is like the
+synthetic row's. Sampling is vectorised per column: one ``tree.apply`` call gives every row its
+leaf and one numpy draw its value; nothing loops over rows. See
+:mod:`synthlab.generators._trees` for the pieces.
 """
 
 from __future__ import annotations
@@ -67,12 +80,16 @@ class SynthLabGenerator(Generator):
                       "Privacy: noise on drawn numbers, as a share of the usual kernel width (0 = numbers "
                       "drawn as stored, 1 = Silverman's width on each leaf).", low=0.0, high=3.0),
             ParamSpec("backoff", "float", 0.0,
-                      "Privacy: at each split, draw from the parent instead with probability backoff / "
-                      "(rows in the child + backoff): small leaves mix with larger ones.", low=0.0,
+                      "Privacy: least back-off: at each split, draw from the parent instead with probability "
+                      "backoff / (rows in the child + backoff), so small leaves mix with larger ones.", low=0.0,
                       high=1e6, advanced=True),
+            ParamSpec("tune_backoff", "bool", True,
+                      "Privacy: raise the back-off of each tree as far as it still predicts rows held out "
+                      "from it as well (splits whose sides differ beyond chance are always followed).",
+                      advanced=True),
             ParamSpec("tune_leaves", "bool", True,
-                      "Size each tree's leaves on rows held out from it (off: every leaf exactly "
-                      "min_samples_leaf rows or more, as in synthpop).", advanced=True),
+                      "Size each tree's leaves (and back-off) on rows held out from it (off: every leaf "
+                      "exactly min_samples_leaf rows or more, as in synthpop).", advanced=True),
             ParamSpec("reject_copies", "choice", "excess",
                       "Privacy: redraw synthetic rows equal to a real training row: 'excess' = beyond the "
                       "share real data itself repeats, 'all' = every one, 'off' = none.",
@@ -81,9 +98,9 @@ class SynthLabGenerator(Generator):
                       "Order columns are drawn in: 'auto', 'data' (as in the table) or a JSON list of "
                       "column names (the rest follow automatically).", advanced=True),
             ParamSpec("target_model", "bool", True,
-                      "Draw the target column last, from real target values of rows whose gradient-boosting "
-                      "prediction is alike, so models trained on the synthetic rows learn what the real "
-                      "ones teach.", advanced=True),
+                      "Draw the target from gradient boosting on every other column (a category from its "
+                      "class probabilities, a number from real values of rows with a like prediction), so "
+                      "models trained on the synthetic rows learn what the real ones teach.", advanced=True),
             ParamSpec("max_depth", "int", 0, "Deepest a tree may grow (0 = no limit beyond the leaf size).",
                       low=0, high=100, advanced=True),
             ParamSpec("max_categories", "int", 50,
@@ -93,7 +110,8 @@ class SynthLabGenerator(Generator):
 
     @classmethod
     def estimate_fit_seconds(cls, n_rows: int, n_cols: int, **params: Any) -> float:
-        return 0.05 + 1.5e-6 * n_rows * n_cols * max(1.0, n_cols / 4)
+        # trees per column (each sees the columns before it) plus the target's cross-fitted boosting
+        return 0.05 + 1.5e-6 * n_rows * n_cols * max(1.0, n_cols / 4) + 1.5e-5 * n_rows * n_cols
 
     # ----- fitting ---------------------------------------------------------------------------
     def _fit(self, data: pd.DataFrame, schema: Schema, on_progress: ProgressCallback | None) -> None:
@@ -108,6 +126,7 @@ class SynthLabGenerator(Generator):
         z = np.column_stack([c.encode(data[c.name]) for c in self.codecs_]) if order else np.empty((len(data), 0))
         min_leaf = int(self.min_samples_leaf)
         depth = self.max_depth or None
+        relabel = self._relabels(schema)
         self.steps_: list[list[Step]] = []
         for j, codec in enumerate(self.codecs_):
             report(on_progress, j / max(len(order), 1), f"Learning column '{codec.name}' ({j + 1} of {len(order)})")
@@ -116,24 +135,44 @@ class SynthLabGenerator(Generator):
             steps = []
             y = z[:, j]
             is_target = codec.name == schema.target
-            value_step = ScoredStep if is_target and codec.kind == "num" and self.target_model else Step
+            value_step = ScoredStep if is_target and self.target_model and not relabel else Step
+            # the target keeps its best-scoring leaves and is never backed off (models learn from it)
+            backoff = 0.0 if is_target else self.backoff
+            tune_backoff = bool(self.tune_backoff) and not is_target
             if codec.kind == "cat":
-                steps.append(value_step(j, "value", prev, backoff=0.0 if is_target else self.backoff,
-                                        tune=self.tune_leaves, se_rule=0.0 if is_target else _CATEGORY_SE_RULE).fit(z, y, self.codecs_, codec.n_codes, min_leaf, depth, seed))
+                steps.append(value_step(j, "value", prev, backoff=backoff, tune=self.tune_leaves,
+                                        tune_backoff=tune_backoff,
+                                        se_rule=0.0 if is_target else _CATEGORY_SE_RULE).fit(
+                    z, y, self.codecs_, codec.n_codes, min_leaf, depth, seed))
             else:
                 missing = np.isnan(y)
                 if missing.any() and not missing.all():
                     steps.append(Step(j, "missing", prev, backoff=self.backoff, tune=self.tune_leaves,
-                                      se_rule=_CATEGORY_SE_RULE).fit(z, missing.astype(float), self.codecs_, 2,
-                                                                     min_leaf, depth, seed))
+                                      tune_backoff=bool(self.tune_backoff), se_rule=_CATEGORY_SE_RULE).fit(
+                        z, missing.astype(float), self.codecs_, 2, min_leaf, depth, seed))
                 if not missing.all():
                     atoms = codec.atoms(y, max(min_leaf, int(np.ceil(_ATOM_SHARE * len(y)))))
-                    steps.append(value_step(j, "value", prev, smooth=self.smoothing, atoms=atoms,
-                                            backoff=0.0 if is_target else self.backoff,
-                                            tune=self.tune_leaves, se_rule=0.0 if is_target else _NUMBER_SE_RULE).fit(
+                    levels = atoms.size == np.unique(y[~missing]).size  # a set of shared levels
+                    steps.append(value_step(j, "value", prev, smooth=self.smoothing, atoms=atoms, backoff=backoff,
+                                            tune=self.tune_leaves, tune_backoff=tune_backoff and not levels,
+                                            se_rule=0.0 if is_target else _NUMBER_SE_RULE).fit(
                         z, y, self.codecs_, None, min_leaf, depth, seed))
             self.steps_.append(steps)
-        keys = _row_hashes(z, self.codecs_)
+        target = order.index(schema.target) if schema.target in order else None
+        self.target_index_ = target
+        self.relabel_: ScoredStep | None = None
+        if relabel and target is not None and len(order) > 1:
+            # a categorical target, drawn first for the other columns to follow, is redrawn from a
+            # model of it given every other column
+            codec = self.codecs_[target]
+            others = [k for k in range(len(order)) if k != target]
+            self.relabel_ = ScoredStep(target, "value", others, tune=self.tune_leaves).fit(
+                z, z[:, target], self.codecs_, codec.n_codes, min_leaf, depth, self.random_state + len(order))
+        # copies are judged without a modelled target: which rows are redrawn then does not depend on it
+        modelled = target is not None and self.target_model and len(order) > 1 and (
+            self.relabel_ is not None or target == len(order) - 1)
+        self.copy_columns_ = [k for k in range(len(order)) if not (modelled and k == target)]
+        keys = self._keys(z)
         _, first, counts = np.unique(keys, return_index=True, return_counts=True)
         self.train_keys_ = keys[first]
         # a fresh real row equals a training row about as often as a training row equals another;
@@ -142,6 +181,10 @@ class SynthLabGenerator(Generator):
         self.natural_copy_share_ = max(0.0, share - 2 * np.sqrt(share * (1 - share) / max(len(keys), 1)))
         self.names_ = names
         report(on_progress, 1.0, "Done")
+
+    def _relabels(self, schema: Schema) -> bool:
+        """A categorical target is drawn first and redrawn from its model; a numeric one is drawn last."""
+        return bool(self.target_model) and schema.target is not None and schema.task == "classification"
 
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
         names = list(data.columns)
@@ -166,7 +209,7 @@ class SynthLabGenerator(Generator):
 
     # ----- sampling ----------------------------------------------------------------------------
     def _draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        z = np.full((n, len(self.codecs_)), np.nan)
+        z = np.full((n, len(self.codecs_)), np.nan, order="F")  # column-major: each step reads a few columns
         for j, (codec, steps) in enumerate(zip(self.codecs_, self.steps_, strict=True)):
             missing = np.zeros(n, dtype=bool)
             for step in steps:
@@ -176,6 +219,8 @@ class SynthLabGenerator(Generator):
                     z[:, j] = codec.finish(step.draw(z, rng))
             if codec.kind == "num":
                 z[missing, j] = np.nan
+        if self.relabel_ is not None:
+            z[:, self.target_index_] = self.relabel_.draw(z, rng)
         return z
 
     def _sample(self, n: int, seed: int) -> pd.DataFrame:
@@ -186,9 +231,13 @@ class SynthLabGenerator(Generator):
         out = {c.name: c.decode(z[:, j], rng) for j, c in enumerate(self.codecs_)}
         return pd.DataFrame(out)[self.names_]
 
+    def _keys(self, z: np.ndarray) -> np.ndarray:
+        k = self.copy_columns_
+        return _row_hashes(z[:, k], [self.codecs_[i] for i in k])
+
     def _reject(self, z: np.ndarray, rng: np.random.Generator, allowed_share: float) -> np.ndarray:
         """Redraw copies of training rows beyond ``allowed_share`` of the rows (bounded rounds)."""
-        copies = np.isin(_row_hashes(z, self.codecs_), self.train_keys_)
+        copies = np.isin(self._keys(z), self.train_keys_)
         excess = int(copies.sum()) - int(np.floor(allowed_share * len(z)))
         if excess <= 0:
             return z
@@ -197,7 +246,7 @@ class SynthLabGenerator(Generator):
             if len(todo) == 0:
                 break
             fresh = self._draw(2 * len(todo) + 16, rng)
-            fresh = fresh[~np.isin(_row_hashes(fresh, self.codecs_), self.train_keys_)][: len(todo)]
+            fresh = fresh[~np.isin(self._keys(fresh), self.train_keys_)][: len(todo)]
             z[todo[: len(fresh)]] = fresh
             todo = todo[len(fresh):]
         return z
@@ -206,8 +255,8 @@ class SynthLabGenerator(Generator):
 def auto_order(data: pd.DataFrame, schema: Schema) -> list[str]:
     """Fewest distinct values first, so that coarse columns condition the fine ones.
 
-    A categorical target is so drawn early and every other column is drawn given it (which kept
-    train-on-synthetic scores closest to the real ones); a numeric target goes last, where its
+    A categorical target is so drawn early and every other column is drawn given it (then redrawn
+    from its model, see :class:`SynthLabGenerator`); a numeric target goes last, where its
     gradient-boosting step sees every other column (see :class:`ScoredStep`)."""
     names = list(data.columns)
     distinct = {c: data[c].nunique(dropna=False) for c in names}
