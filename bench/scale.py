@@ -314,9 +314,16 @@ def main(argv: list[str] | None = None) -> int:
         if app:
             shot = ROOT / "bench" / "results" / "scale_compare.png"
             shot.write_bytes((work / "scale_compare.png").read_bytes())
+    raw_path = ROOT / "bench" / "results" / "scale.json"
+    earlier = json.loads(raw_path.read_text()) if raw_path.exists() and not args.no_write else {}
+    # parts not run this time keep their last recorded figures (JSON keys are text: back to numbers)
+    steps = steps or {int(k): v for k, v in (earlier.get("steps") or {}).items()} or None
+    dask = dask or {label: {int(k): v for k, v in by.items()} for label, by in (earlier.get("dask") or {}).items()} or None
+    app = app or earlier.get("app")
     section = report(steps, dask, app)
     raw = {"steps": steps, "dask": dask, "app": app}
-    (ROOT / "bench" / "results" / "scale.json").write_text(json.dumps(raw, indent=1, default=float))
+    if not args.no_write:
+        raw_path.write_text(json.dumps(raw, indent=1, default=float))
     if args.no_write:
         print(section)
     else:
