@@ -21,12 +21,10 @@ import contextlib
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench._markdown import replace_section  # noqa: E402
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # noqa: E402
 
 BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- load:start -->", "<!-- load:end -->"
@@ -81,37 +79,13 @@ class MemoryWatch:
             self._stop.wait(self.interval)
 
     def __enter__(self) -> MemoryWatch:
-        self.idle = self._sample()
+        self.idle = self.peak = self._sample()
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-
-
-def start_server(data_dir: Path, log_path: Path, timeout: float = 120) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "SYNTHLAB_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            raise RuntimeError("the app did not start: " + log_path.read_text()[-2000:])
-        time.sleep(0.5)
 
 
 async def one_session(browser, url: str, csv: Path, index: int, timeout_s: float, out_dir: Path) -> SessionResult:
@@ -242,18 +216,14 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = tmp_path / "data"
         data_dir.mkdir()
         load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-        proc, url = start_server(data_dir, tmp_path / "server.log")
+        proc = start_app(data_dir, tmp_path / "server.log", timeout=120)
         try:
             with MemoryWatch(proc.pid) as watch:
                 t0 = time.perf_counter()
-                results = asyncio.run(drive(url, csv, args.sessions, args.timeout, tmp_path))
+                results = asyncio.run(drive(proc.url, csv, args.sessions, args.timeout, tmp_path))
                 wall = time.perf_counter() - t0
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_app(proc, timeout=20)
         body = report(results, watch.peak, watch.idle, csv, wall, args.sessions, load_before)
         print(body)
         if any(r.error for r in results):

@@ -33,7 +33,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,8 +46,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench._markdown import replace_section  # noqa: E402
-from bench.load import MemoryWatch, start_server  # noqa: E402
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from bench.load import MemoryWatch  # noqa: E402
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # noqa: E402
 
 BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- scale:start -->", "<!-- scale:end -->"
@@ -69,31 +68,6 @@ def make_csv(n_rows: int, path: Path, seed: int = 0) -> Path:
     return path
 
 
-class PeakRss:
-    """Peak resident memory of this process while a step runs (sampled every 20 ms)."""
-
-    def __init__(self) -> None:
-        self.proc = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-            self._stop.wait(0.02)
-
-    def __enter__(self) -> PeakRss:
-        self.peak = self.proc.memory_info().rss
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.proc.memory_info().rss)
-
-
 def measure_size(csv: Path) -> dict[str, dict[str, float]]:
     """Every step on one input file, in this process: seconds, CPU seconds, peak RSS in MB."""
     from synthlab.generators import DEFAULT_GENERATOR, make_generator
@@ -106,7 +80,7 @@ def measure_size(csv: Path) -> dict[str, dict[str, float]]:
     state: dict[str, object] = {}
 
     def step(name: str, work) -> None:
-        with PeakRss() as mem:
+        with MemoryWatch(os.getpid(), interval=0.02) as mem:
             t0, c0 = time.perf_counter(), time.process_time()
             state[name] = work()
             out[name] = {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
@@ -213,18 +187,17 @@ def run_app(rows: int, work: Path, timeout_s: float = 600) -> dict[str, float]:
     csv = make_csv(rows, work / f"upload_{rows}.csv")
     data_dir = work / "app_data"
     data_dir.mkdir(exist_ok=True)
-    proc, url = start_server(data_dir, work / "server.log")
+    proc = start_app(data_dir, work / "server.log", timeout=120)
     try:
         with MemoryWatch(proc.pid, interval=0.1) as mem:
-            laps = asyncio.run(_drive_app(url, csv, timeout_s))
+            laps = asyncio.run(_drive_app(proc.url, csv, timeout_s))
         laps["peak_gb"] = mem.peak / GB
         laps["idle_gb"] = mem.idle / GB
         laps["csv_mb"] = csv.stat().st_size / 2**20
         print(f"  app: {laps}", flush=True)
         return laps
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop_app(proc, timeout=30)
 
 
 # ----- report --------------------------------------------------------------------------------

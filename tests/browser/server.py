@@ -26,34 +26,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_app(data_dir: Path, timeout: float = 90) -> Iterator[str]:
+def start_app(data_dir: Path, log_path: Path, timeout: float = 90) -> subprocess.Popen:
+    """The app on a free loopback port with ``SYNTHLAB_DATA_DIR=data_dir``, once /_stcore/health
+    answers; its output goes to ``log_path``. The process carries its ``url``."""
     port = free_port()
-    env = {**os.environ, "SYNTHLAB_DATA_DIR": str(data_dir)}
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed below
+    log = open(log_path, "wb")  # noqa: SIM115 - closed by stop_app
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**os.environ, "SYNTHLAB_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("the app did not start: " + (data_dir / "server.log").read_text()[-2000:])
-            time.sleep(0.5)
-        yield url
-    finally:
+    proc.url = f"http://127.0.0.1:{port}"
+    proc.log = log
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{proc.url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            stop_app(proc)
+            raise RuntimeError("the app did not start: " + log_path.read_text()[-2000:])
+        time.sleep(0.5)
+
+
+def stop_app(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Terminate the app (kill it if it does not stop) and close its log."""
+    if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
+            proc.wait(timeout=timeout)
+    proc.log.close()
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path, timeout: float = 90) -> Iterator[str]:
+    proc = start_app(data_dir, data_dir / "server.log", timeout)
+    try:
+        yield proc.url
+    finally:
+        stop_app(proc)

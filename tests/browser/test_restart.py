@@ -4,55 +4,16 @@ their workspace link."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, start_app, stop_app
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-def _start(data_dir: Path, log_name: str, timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """The app on a free port, as tests/browser/server.py starts it, but with the process at hand."""
-    port = free_port()
-    log = open(data_dir.parent / log_name, "wb")  # noqa: SIM115 - closed when the process is reaped
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "SYNTHLAB_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            raise RuntimeError("the app did not start: " + (data_dir.parent / log_name).read_text()[-2000:])
-        time.sleep(0.5)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -70,7 +31,8 @@ def test_kill_mid_fit_then_restart_keeps_earlier_runs_and_shows_the_interrupted_
     upload = tmp_path / "placement.csv"
     pd.read_csv(ROOT / "sample_data" / "math_placement.csv").head(300).to_csv(upload, index=False)
 
-    proc, url = _start(data_dir, "server-1.log")
+    proc = start_app(data_dir, tmp_path / "server-1.log")
+    url = proc.url
     try:
         with playwright.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -101,7 +63,8 @@ def test_kill_mid_fit_then_restart_keeps_earlier_runs_and_shows_the_interrupted_
         proc.kill()  # SIGKILL: no clean shutdown, exactly like a crash
         proc.wait(timeout=30)
 
-    proc, url = _start(data_dir, "server-2.log")
+    proc = start_app(data_dir, tmp_path / "server-2.log")
+    url = proc.url
     try:
         with playwright.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -124,7 +87,7 @@ def test_kill_mid_fit_then_restart_keeps_earlier_runs_and_shows_the_interrupted_
             assert page.get_by_text("No finished runs yet").count() == 0
             browser.close()
     finally:
-        _stop(proc)
+        stop_app(proc)
 
     from synthlab.workspace import Workspace
 
