@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         steps = run_steps(args.sizes, work) if "steps" in args.parts else None
         dask = run_dask(args.dask_rows, work) if "dask" in args.parts else None
         app = run_app(args.app_rows, work) if "app" in args.parts else None
-        if app:
+        if app and not args.no_write:
             shot = ROOT / "bench" / "results" / "scale_compare.png"
             shot.write_bytes((work / "scale_compare.png").read_bytes())
     raw_path = ROOT / "bench" / "results" / "scale.json"

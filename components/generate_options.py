@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.memo import memo
 from components.text import md_escape
 from synthlab.errors import SynthLabError
 from synthlab.schema import Kind
@@ -18,7 +19,10 @@ RULES_TEXT = "synthlab.rules_text"
 
 
 def _choices(ds: state.ActiveDataset) -> list[str]:
-    return [c for c in ds.schema.of_kind(Kind.CATEGORICAL, Kind.BOOLEAN) if ds.raw[c].notna().any()]
+    """Categorical and boolean columns with a value (once per dataset and schema: a scan of every row)."""
+    kinds = tuple(ds.schema.of_kind(Kind.CATEGORICAL, Kind.BOOLEAN))
+    return memo(("condition_columns", ds.dataset_id, kinds),
+                lambda: [c for c in kinds if ds.raw[c].notna().any()])
 
 
 def _values(ds: state.ActiveDataset, column: str) -> list[Any]:

@@ -45,7 +45,7 @@ def require_comparable_runs() -> list[Run]:
     st.stop()
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=0.5)
 def _open_when_rows_exist() -> None:
     from components.run_data import comparable_runs
 

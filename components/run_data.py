@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from concurrent.futures import Future
 from typing import Any
 
 import pandas as pd
@@ -9,7 +12,8 @@ import pandas as pd
 from components import state
 from components.memo import memo
 from synthlab.runs import Run
-from synthlab.split import train_holdout_split
+
+SPLITS_KEPT = 2  # a split holds a copy of every row: keep the current one and the one before
 
 
 def done_runs() -> list[Run]:
@@ -44,10 +48,40 @@ def real_split(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def split_of(ds: state.ActiveDataset, share: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
-    """``ds``'s seeded train/holdout split, computed once per session (seconds on a million rows):
-    the run that is started and the pages that chart it share it."""
-    return memo(("split", ds.dataset_id, float(share), int(seed), tuple(ds.schema.names), ds.schema.target),
-                lambda: train_holdout_split(ds.frame, ds.schema, float(share), int(seed)))
+    """``ds``'s seeded train/holdout split, computed once per session: the run that is started and
+    the pages that chart it share it. Raises what the split raises (too few rows)."""
+    return _split_future(ds, share, seed).result()
+
+
+def prefetch_split(ds: state.ActiveDataset) -> None:
+    """Start computing the current split in the background (seconds on a million rows), so that
+    pressing Generate starts the run at once."""
+    split = state.get_split()
+    _split_future(ds, split["holdout_share"], split["seed"])
+
+
+def _split_future(ds: state.ActiveDataset, share: float, seed: int) -> Future:
+    # the working frame, and so the split, depends on every column's kind: the whole schema is the key
+    key = (ds.dataset_id, float(share), int(seed), json.dumps(ds.schema.to_dict(), sort_keys=True, default=str))
+    store = state.splits()
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    future: Future = Future()
+
+    def work() -> None:
+        from synthlab.split import train_holdout_split  # scikit-learn: imported off the page's thread
+
+        try:
+            future.set_result(train_holdout_split(ds.frame, ds.schema, float(share), int(seed)))
+        except BaseException as e:  # handed to whoever asks for the split
+            future.set_exception(e)
+
+    threading.Thread(target=work, name="synthlab-split", daemon=True).start()
+    store[key] = future
+    while len(store) > SPLITS_KEPT:
+        store.popitem(last=False)
+    return future
 
 
 def pick_runs(label: str, key: str, max_runs: int = 4, runs: list[Run] | None = None) -> list[Run]:

@@ -6,6 +6,8 @@ workspace on, on disk under their token); nothing user-specific is cached across
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ TOKEN = "synthlab.token"
 WORKSPACE = "synthlab.workspace"
 JOBS = "synthlab.jobs"
 SPLIT = "synthlab.split"
+SPLITS = "synthlab.splits"
 SELECTED_RUNS = "synthlab.selected_runs"
 FRAME_SEEN = "synthlab.frame_seen"
 QUERY_TOKEN = "ws"  # the URL query parameter carrying the workspace token
@@ -42,13 +45,16 @@ class ActiveDataset:
     warnings: list[str] = field(default_factory=list)
     dataset_id: str | None = None
     _frame: pd.DataFrame | None = field(default=None, repr=False)
+    _frame_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The working frame (see ``Schema.coerce``), recomputed only when the schema changes."""
-        if self._frame is None:
-            self._frame = self.schema.coerce(self.raw)
-        return self._frame
+        """The working frame (see ``Schema.coerce``), recomputed only when the schema changes (once,
+        also when a page and the background split ask for it at the same time)."""
+        with self._frame_lock:
+            if self._frame is None:
+                self._frame = self.schema.coerce(self.raw)
+            return self._frame
 
     def with_schema(self, schema: Schema) -> ActiveDataset:
         return ActiveDataset(self.name, self.source, self.raw, schema, self.warnings, self.dataset_id)
@@ -105,7 +111,7 @@ def clear_workspace() -> None:
     for job in [*jobs().values(), *scale_jobs().values()]:
         job.cancel()  # nothing may land in the cleared workspace afterwards
     workspace().clear()
-    for key in (DATASET, SPLIT, JOBS, SCALE_JOBS, SAMPLE_PICKER):
+    for key in (DATASET, SPLIT, SPLITS, JOBS, SCALE_JOBS, SAMPLE_PICKER):
         st.session_state.pop(key, None)
 
 
@@ -138,6 +144,11 @@ def set_split(holdout_share: float, seed: int) -> None:
     split = {"holdout_share": float(holdout_share), "seed": int(seed)}
     st.session_state[SPLIT] = split
     workspace().save_split(split)
+
+
+def splits() -> OrderedDict:
+    """This session's train/holdout splits (futures, newest last; see ``components.run_data``)."""
+    return st.session_state.setdefault(SPLITS, OrderedDict())
 
 
 def schema_editor_key() -> str:

@@ -146,18 +146,20 @@ def dumps_json(obj: Any, indent: int | None = None) -> str:
 
 
 def parquet_ready(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with a fresh index and every mixed-type text column turned into strings.
+    """``df`` with string column names and every mixed-type text column turned into strings.
 
-    Parquet needs each object column to hold one type; the working frame already does. Missing
-    values stay missing.
+    Parquet needs each object column to hold one type; the working frame already does, which is
+    checked without a Python call per value (a million-row table would spend seconds on it). The
+    index is not kept (``to_parquet(index=False)``), so it is left as it is; missing values stay
+    missing. Columns are shared with ``df``, never copied.
     """
-    out = df.reset_index(drop=True)
-    out.columns = [str(c) for c in out.columns]
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object and not s.map(lambda v: isinstance(v, str) or v is None or _isna(v)).all():
-            out[col] = s.map(lambda v: v if _isna(v) else str(v)).astype(object)
-    return out
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+            s = s.map(lambda v: v if _isna(v) else str(v)).astype(object)
+        out[str(col)] = s
+    return pd.DataFrame(out, index=df.index, copy=False)
 
 
 def _isna(v: Any) -> bool:
