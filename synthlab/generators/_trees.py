@@ -40,7 +40,9 @@ class LeafPools:
     *Back-off*: a row does not always draw from its own leaf. Walking down its path, it moves on to
     the child with probability ``n_child / (n_child + backoff)`` and otherwise draws from the node
     where it stopped; small leaves are so mixed with their parents, which keeps the sampled
-    distribution from sticking to the few training rows of each leaf.
+    distribution from sticking to the few training rows of each leaf. The chance of reaching each
+    node (the product of those probabilities down its path) is worked out when fitting, so a row
+    needs one uniform number: it draws from the deepest node on its path that it reaches.
 
     *Smoothing* (numbers): a drawn value is moved by Gaussian noise whose width is Silverman's rule
     on the values of the leaf it came from, shrunk towards that leaf's mean so the leaf's variance
@@ -54,10 +56,10 @@ class LeafPools:
     leaf: np.ndarray  # per pooled value: its leaf
     start: np.ndarray  # per node: offset of its pool in ``values``
     size: np.ndarray  # per node: pool size
-    left: np.ndarray | None = None  # per node: children (-1 at leaves); None = a single node
-    right: np.ndarray | None = None
     backoff: float = 0.0
     single: np.ndarray | None = None  # per node: all its values are equal (never backed off from)
+    ancestors: np.ndarray | None = None  # [depth, node]: the node's ancestor at that depth (back-off)
+    reach: np.ndarray | None = None  # [depth, node]: chance of reaching that ancestor (-1 below the node)
     atom: np.ndarray | None = None  # per pooled value: kept exactly
     mean: np.ndarray | None = None  # per leaf: mean of its non-atom values
     shrink: np.ndarray | None = None  # per leaf: factor keeping the variance after adding noise
@@ -73,7 +75,6 @@ class LeafPools:
         pools = cls(values[order].astype(np.float64), leaves[order], cum[:-1], np.zeros(n_nodes, dtype=np.int64))
         if tree is not None:
             t = tree.tree_
-            pools.left, pools.right = t.children_left.astype(np.int64), t.children_right.astype(np.int64)
             pools.size = t.n_node_samples.astype(np.int64)  # the rows reaching each node: its leaves' pools
             # a node whose values are all equal is a rule of the data (e.g. grade A -> passed): keep it
             steps = np.concatenate(([0], np.cumsum(pools.values[1:] != pools.values[:-1])))
@@ -81,6 +82,8 @@ class LeafPools:
             single = steps[end] == steps[pools.start]
             pools.single = single | followed_nodes(tree, isinstance(tree, DecisionTreeClassifier))
             pools.backoff = float(backoff)
+            if pools.backoff > 0:
+                pools._paths(t.children_left, t.children_right)
         else:
             pools.size = count.astype(np.int64)
         if smooth > 0:
@@ -113,23 +116,39 @@ class LeafPools:
         self.bandwidth = h
         self.shrink = np.sqrt(np.clip(1.0 - (h / np.where(sd > 0, sd, 1.0)) ** 2, 0.0, 1.0))
 
+    def _paths(self, left: np.ndarray, right: np.ndarray) -> None:
+        """Every node's ancestors by depth, and the chance of backing off no earlier than each."""
+        n_nodes = len(left)
+        enter = np.where(self.single, 1.0, self.size / (self.size + self.backoff))  # from the parent
+        levels = [np.zeros(1, dtype=np.int64)]  # the nodes at each depth
+        while True:
+            inner = levels[-1][left[levels[-1]] >= 0]
+            if len(inner) == 0:
+                break
+            levels.append(np.concatenate([left[inner], right[inner]]))
+        chance = np.ones(n_nodes)
+        ancestors = np.zeros((len(levels), n_nodes), dtype=np.int64)
+        reach = np.full((len(levels), n_nodes), -1.0)
+        reach[0] = 1.0
+        for d in range(1, len(levels)):
+            inner = levels[d - 1][left[levels[d - 1]] >= 0]
+            for children in (left[inner], right[inner]):
+                chance[children] = chance[inner] * enter[children]
+                ancestors[:d, children] = ancestors[:d, inner]
+                reach[:d, children] = reach[:d, inner]
+                ancestors[d, children] = children
+                reach[d, children] = chance[children]
+        self.ancestors, self.reach = ancestors, reach
+
     def nodes(self, leaves: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """The node each row draws from: its leaf, or an ancestor when backing off."""
-        if self.left is None or self.backoff <= 0:
+        if self.reach is None:
             return leaves
-        node = np.zeros(len(leaves), dtype=np.int64)
-        moving = node != leaves
-        while moving.any():
-            cur = node[moving]
-            target = leaves[moving]
-            child = np.where(target < self.right[cur], self.left[cur], self.right[cur])
-            n_child = self.size[child]
-            go = (rng.random(len(cur)) * (n_child + self.backoff) < n_child) | self.single[child]
-            idx = np.flatnonzero(moving)
-            node[idx[go]] = child[go]
-            moving[idx[~go]] = False
-            moving &= node != leaves
-        return node
+        u = rng.random(len(leaves))
+        reached = np.zeros(len(leaves), dtype=np.int64)
+        for level in self.reach:  # the chance of reaching a node only falls with depth
+            reached += level.take(leaves) > u
+        return self.ancestors[reached - 1, leaves]
 
     def draw(self, leaves: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One value per row from the pool of its leaf (or of an ancestor), smoothed if set up."""
@@ -512,14 +531,17 @@ class Step:
     pools: LeafPools | None = None
     ranks: dict[int, np.ndarray] = field(default_factory=dict)  # categorical predictor -> code ranks
 
-    def design(self, z: np.ndarray) -> np.ndarray:
-        x = z[:, self.predictors]  # fancy indexing copies already (fast when z is column-major)
+    def design(self, z: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+        """The predictors of ``z`` as a column-major matrix, categories replaced by their ranks.
+        Trees predict from float32 (scikit-learn casts to it): sampling builds that directly."""
+        x = np.empty((len(z), len(self.predictors)), dtype=dtype, order="F")
         for j, col in enumerate(self.predictors):
-            if col in self.ranks:
-                codes = x[:, j]
-                missing = np.isnan(codes)
-                ranked = self.ranks[col].take(np.where(missing, 0, codes).astype(np.int64))
-                x[:, j] = np.where(missing, np.nan, ranked)
+            ranks = self.ranks.get(col)
+            if ranks is None:
+                x[:, j] = z[:, col]
+            else:
+                codes = z[:, col]
+                x[:, j] = np.append(ranks, np.nan).take(np.where(np.isnan(codes), len(ranks), codes).astype(np.intp))
         return x
 
     def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
@@ -549,7 +571,7 @@ class Step:
         return self
 
     def draw(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        leaves = np.zeros(len(z), dtype=np.int64) if self.tree is None else self.tree.apply(self.design(z))
+        leaves = np.zeros(len(z), dtype=np.int64) if self.tree is None else self.tree.apply(self.design(z, np.float32))
         return self.pools.draw(leaves, rng)
 
 

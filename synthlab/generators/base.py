@@ -16,7 +16,7 @@ import pandas as pd
 
 from synthlab.errors import GeneratorError
 from synthlab.progress import ProgressCallback
-from synthlab.schema import Kind, Schema
+from synthlab.schema import Kind, Schema, nullable_ints
 
 
 @dataclass(frozen=True)
@@ -242,6 +242,8 @@ def cast_like(df: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
                 s = pd.to_datetime(s, errors="coerce").astype(dt)
             elif pd.api.types.is_float_dtype(dt):
                 s = pd.to_numeric(s, errors="coerce").astype(dt)
+            elif isinstance(dt, pd.api.extensions.ExtensionDtype) and dt.kind in "iu" and pd.api.types.is_float_dtype(s):
+                s = nullable_ints(s, dt)
             elif dt == np.dtype(object):
                 s = s.astype(object) if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty") \
                     else _map_distinct(s, str)

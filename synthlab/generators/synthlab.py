@@ -238,8 +238,7 @@ class SynthLabGenerator(Generator):
         return pd.DataFrame(out)[self.names_]
 
     def _keys(self, z: np.ndarray) -> np.ndarray:
-        k = self.copy_columns_
-        return _row_hashes(z[:, k], [self.codecs_[i] for i in k])
+        return _row_hashes(z, self.copy_columns_, self.codecs_)
 
     def _reject(self, z: np.ndarray, rng: np.random.Generator, allowed_share: float) -> np.ndarray:
         """Redraw copies of training rows beyond ``allowed_share`` of the rows (bounded rounds)."""
@@ -289,7 +288,9 @@ def auto_order(data: pd.DataFrame, schema: Schema) -> list[str]:
     return sorted(names, key=lambda c: (c == last, distinct[c], names.index(c)))
 
 
-def _row_hashes(z: np.ndarray, codecs: list[ColumnCodec]) -> np.ndarray:
-    keys = np.column_stack([c.keys(z[:, j]) for j, c in enumerate(codecs)]) if codecs else np.zeros((len(z), 1))
-    return pd.util.hash_pandas_object(pd.DataFrame(keys), index=False).to_numpy()
-
+def _row_hashes(z: np.ndarray, columns: list[int], codecs: list[ColumnCodec]) -> np.ndarray:
+    """One 64-bit hash per row of ``columns``' exact values (column by column: no row matrix)."""
+    hashes = np.zeros(len(z), dtype=np.uint64)
+    for j in columns:
+        hashes = hashes * np.uint64(1_000_003) ^ pd.util.hash_array(codecs[j].keys(z[:, j]))
+    return hashes
