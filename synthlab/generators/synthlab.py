@@ -266,7 +266,9 @@ def _run_side_by_side(tasks: list, on_progress: ProgressCallback | None, message
     thread; a cancel raised there stops the tasks not yet started."""
     pool = ThreadPoolExecutor(max_workers=max(1, min(_FIT_THREADS, os.cpu_count() or 1, len(tasks))))
     try:
-        futures = [pool.submit(task) for task in tasks]
+        # the last tasks (columns with the most predictors) take longest: started first, the threads
+        # finish together
+        futures = [pool.submit(task) for task in reversed(tasks)][::-1]
         for done, future in enumerate(as_completed(futures), start=1):
             future.result()
             report(on_progress, done / len(tasks), message.format(done=done, total=len(tasks)))
