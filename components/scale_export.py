@@ -144,7 +144,8 @@ def start_job(ds: state.ActiveDataset, run: Run, plan: ScalePlan, seed: int) -> 
         generator = fitted_generator(request, train, schema, scaled(on_progress, 0.0, FIT_SHARE))
         extra["fit_seconds"] = round(time.perf_counter() - started, 3)
         return generate_partitions(generator, n_rows, out, seed=seed, partitions=partitions,
-                                   on_progress=scaled(on_progress, FIT_SHARE, 1.0), run_id=run.id, extra=extra)
+                                   on_progress=scaled(on_progress, FIT_SHARE, 1.0), run_id=run.id, extra=extra,
+                                   request=request)
 
     job = Job(work, label=f"{run.name}: {n_rows:,} rows")
     job.submit(pool)
@@ -212,8 +213,7 @@ def _section(ds: state.ActiveDataset, run: Run, rows: pd.DataFrame) -> None:
     setup = ws.run_setup(run.id)
     schema = setup[0] if setup else ds.schema
     if run.conditions or run.rules:
-        st.warning("This run used conditions or business rules: rows at scale are drawn from the refitted "
-                   "generator without them (generators that learn rules as constraints still follow them).")
+        st.caption("This run's conditions and business rules apply to every file, as they did to the run.")
     c1, c2, c3 = st.columns(3)
     n_rows = c1.number_input("Rows", 0, MAX_ROWS, DEFAULT_ROWS, step=100_000, key=state.scale_key("rows"))
     auto = auto_partition_rows(len(schema.names))

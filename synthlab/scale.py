@@ -28,7 +28,7 @@ import os
 import secrets
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ import pandas as pd
 from synthlab.errors import DataError, SynthLabError
 from synthlab.generators.base import Generator
 from synthlab.progress import ProgressCallback, report
+from synthlab.runner import RunRequest, sample_valid
 from synthlab.schema import Kind
 
 DEFAULT_PARTITION_ROWS = 1_000_000
@@ -88,9 +89,14 @@ def partition_seed(seed: int, index: int) -> int:
 
 
 def sample_partition(generator: Generator, index: int, n: int, start: int, seed: int,
-                     partitions: int) -> pd.DataFrame:
-    """Partition ``index``: ``n`` rows starting at global row ``start``."""
-    df = generator.sample(n, partition_seed(seed, index))
+                     partitions: int, request: RunRequest | None = None) -> pd.DataFrame:
+    """Partition ``index``: ``n`` rows starting at global row ``start``, honouring ``request``'s
+    conditions and business rules when it has any (each partition on its own, as a run does)."""
+    if request is not None and (request.conditions or request.rules):
+        part = replace(request, n_rows=n, seed=partition_seed(seed, index))
+        df = sample_valid(generator, part, generator.schema_).reset_index(drop=True)
+    else:
+        df = generator.sample(n, partition_seed(seed, index))
     if partitions > 1:
         df = _globally_unique(df, generator, index, start)
     return df
@@ -121,7 +127,7 @@ def _tag(value: str, tag: str) -> str:
 
 
 def _write_partition(generator: Generator, index: int, n: int, start: int, seed: int, partitions: int,
-                     out_dir: str) -> tuple[int, str]:
+                     out_dir: str, request: RunRequest | None = None) -> tuple[int, str]:
     """Sample one partition and write it (on a Dask worker, or in process); return (rows, file name).
 
     One core per partition: a worker runs one task per thread, so native thread pools (OpenMP in
@@ -129,7 +135,7 @@ def _write_partition(generator: Generator, index: int, n: int, start: int, seed:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        df = sample_partition(generator, index, n, start, seed, partitions)
+        df = sample_partition(generator, index, n, start, seed, partitions, request)
     name = f"part-{index:05d}.parquet"
     path = Path(out_dir) / name
     tmp = path.with_suffix(".tmp")
@@ -198,7 +204,8 @@ def _clear_outputs(folder: Path) -> None:
 # ----- the engines -------------------------------------------------------------------------------------
 def generate_partitions(generator: Generator, n_rows: int, out_dir: str | Path, seed: int = 0,
                         partitions: int | None = None, on_progress: ProgressCallback | None = None,
-                        run_id: str | None = None, extra: dict[str, Any] | None = None) -> ScaleResult:
+                        run_id: str | None = None, extra: dict[str, Any] | None = None,
+                        request: RunRequest | None = None) -> ScaleResult:
     """Sample ``n_rows`` from a fitted ``generator`` in this process, one partition at a time, and
     write partitioned Parquet to ``out_dir``: the same files as :func:`generate_with_dask` for the
     same seed and partition count.
@@ -206,7 +213,8 @@ def generate_partitions(generator: Generator, n_rows: int, out_dir: str | Path, 
     Progress is reported before the first partition and after each one (``rows`` written so far,
     ``partitions`` done); a :class:`~synthlab.errors.Cancelled` raised by ``on_progress`` stops the
     work and removes everything written, leaving an earlier output in ``out_dir`` untouched.
-    ``run_id`` and ``extra`` go into the manifest.
+    ``run_id`` and ``extra`` go into the manifest; ``request``'s conditions and rules apply to
+    every partition.
     """
     _require_fitted(generator)
     plan = partition_plan(n_rows, partitions)
@@ -221,7 +229,7 @@ def generate_partitions(generator: Generator, n_rows: int, out_dir: str | Path, 
         stage.mkdir(parents=True)
         files, done = [], 0
         for i, (n, start) in enumerate(zip(plan, _starts(plan), strict=True)):
-            rows, name = _write_partition(generator, i, n, start, seed, k, str(stage))
+            rows, name = _write_partition(generator, i, n, start, seed, k, str(stage), request)
             files.append(name)
             done += rows
             elapsed = time.perf_counter() - t0
@@ -257,7 +265,7 @@ def _publish(stage: Path, out: Path) -> None:
 def generate_with_dask(generator: Generator, n_rows: int, out_dir: str | Path, seed: int = 0,
                        partitions: int | None = None, scheduler: str | None = None,
                        workers: int | None = None, on_progress: ProgressCallback | None = None,
-                       run_id: str | None = None) -> ScaleResult:
+                       run_id: str | None = None, request: RunRequest | None = None) -> ScaleResult:
     """Sample ``n_rows`` from a fitted ``generator`` on Dask and write partitioned Parquet to ``out_dir``.
 
     Without ``scheduler`` a local cluster of ``workers`` processes (default: the CPU count) is
@@ -293,7 +301,7 @@ def generate_with_dask(generator: Generator, n_rows: int, out_dir: str | Path, s
         n_workers_used = len(client.scheduler_info().get("workers", {})) or 1
         shipped = client.scatter(generator, broadcast=True)
         futures = [
-            client.submit(_write_partition, shipped, i, n, start, seed, len(plan), str(out), pure=False)
+            client.submit(_write_partition, shipped, i, n, start, seed, len(plan), str(out), request, pure=False)
             for i, (n, start) in enumerate(zip(plan, _starts(plan), strict=True))
         ]
         files, done_rows = [], 0

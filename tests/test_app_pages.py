@@ -103,3 +103,22 @@ def test_workspace_survives_a_fresh_session_with_the_same_token():
     other = _app()
     assert other.session_state["synthlab.token"] != token
     assert other.session_state["synthlab.dataset"].name != "kept"
+
+
+def test_the_split_is_computed_in_the_background_once_a_dataset_is_active():
+    """Generate then starts at once: the seeded split of the active dataset is ready, and equal to
+    the plain one."""
+    import pandas as pd
+
+    from components import state
+    from synthlab.split import train_holdout_split
+
+    at = _app()
+    splits = at.session_state[state.SPLITS]
+    assert len(splits) == 1
+    train, holdout, info = next(iter(splits.values())).result(timeout=60)
+    ds = at.session_state[state.DATASET]
+    want = train_holdout_split(ds.frame, ds.schema, 0.25, 0)
+    pd.testing.assert_frame_equal(train, want[0])
+    pd.testing.assert_frame_equal(holdout, want[1])
+    assert info == want[2]

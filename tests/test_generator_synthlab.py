@@ -241,3 +241,48 @@ def test_boosting_rounds_follow_the_signal():
     classes = np.array([0.0, 1.0])
     rounds_cls, _ = cross_fitted_rounds(x, (x[:, 0] > 0).astype(float), classes, seed=0)
     assert rounds_cls >= 20
+
+
+def test_fit_is_the_same_on_one_thread_and_on_several(monkeypatch):
+    import synthlab.generators.synthlab as module
+
+    df = survey(800)
+    df["target"] = np.where(df["income"] > df["income"].median(), "high", "low")
+    schema = Schema.detect(df, target="target")
+    monkeypatch.setattr(module, "_FIT_THREADS", 1)
+    one = fit(df, schema).sample(400, seed=5)
+    monkeypatch.setattr(module, "_FIT_THREADS", 4)
+    pd.testing.assert_frame_equal(one, fit(df, schema).sample(400, seed=5))
+
+
+def test_backoff_reaches_each_node_with_the_product_of_its_path():
+    """One uniform per row against each node's chance of being reached gives the distribution of
+    walking down the path with a coin per split (checked exactly for paths, empirically for draws)."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    from synthlab.generators._trees import LeafPools
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3000, 3))
+    y = x[:, 0] + rng.normal(size=3000)
+    tree = DecisionTreeRegressor(min_samples_leaf=5, random_state=0).fit(x, y)
+    pools = LeafPools.build(tree.apply(x), y, tree, backoff=20.0)
+    left, right = tree.tree_.children_left, tree.tree_.children_right
+    parent = {int(c): i for i in range(len(left)) if left[i] >= 0 for c in (left[i], right[i])}
+    enter = np.where(pools.single, 1.0, pools.size / (pools.size + 20.0))
+    leaves = np.flatnonzero(left < 0)
+    for leaf in leaves[:200]:
+        path = [int(leaf)]
+        while path[-1] in parent:
+            path.append(parent[path[-1]])
+        path = path[::-1]
+        chance = np.cumprod([1.0, *enter[path[1:]]])
+        assert list(pools.ancestors[: len(path), leaf]) == path
+        np.testing.assert_allclose(pools.reach[: len(path), leaf], chance)
+        assert (pools.reach[len(path):, leaf] == -1).all()
+    deep = leaves[np.argmax((pools.reach[:, leaves] > 0).sum(axis=0))]
+    drawn = pools.nodes(np.full(100_000, deep), np.random.default_rng(1))
+    depth = int((pools.reach[:, deep] >= 0).sum())
+    expected = [pools.reach[k, deep] - (pools.reach[k + 1, deep] if k + 1 < depth else 0.0) for k in range(depth)]
+    observed = [(drawn == pools.ancestors[k, deep]).mean() for k in range(depth)]
+    np.testing.assert_allclose(observed, expected, atol=0.01)

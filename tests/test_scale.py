@@ -205,3 +205,30 @@ def test_disk_estimate_from_a_small_sample_covers_a_large_output(fitted, tmp_pat
     actual = sum((tmp_path / "big" / f).stat().st_size for f in result.files) / result.rows
     assert actual <= estimate * scale.DISK_MARGIN  # the refusal errs on the safe side...
     assert estimate < 3 * actual  # ...without refusing what would plainly fit
+
+
+def test_conditions_and_rules_apply_to_every_partition(tmp_path):
+    """A run's fixed values, rebalancing and business rules hold in every file, on both engines."""
+    from synthlab.runner import RunRequest
+
+    df = pd.read_csv(ROOT / "sample_data" / "math_placement.csv").head(600)
+    schema = Schema.detect(df)
+    generator = make_generator("synthlab").fit(df, schema)
+    cat, number = "grade", "plcmt_score"
+    value = df[cat].value_counts().index[-1]  # the rarest grade
+    floor = float(df[number].median())
+    fixed = RunRequest("synthlab", conditions={"fixed": {cat: value}}, rules=[f"{number} >= {floor}"])
+    local = generate_partitions(generator, 1200, tmp_path / "local", seed=3, partitions=3, request=fixed)
+    assert local.rows == 1200
+    for name in local.files:
+        part = pd.read_parquet(tmp_path / "local" / name)
+        assert len(part) == 400
+        assert (part[cat] == value).all(), name
+        assert (part[number] >= floor).all(), name
+    dask = generate_with_dask(generator, 1200, tmp_path / "dask", seed=3, partitions=3, workers=1, request=fixed)
+    pd.testing.assert_frame_equal(read_partitions(tmp_path / "dask"), read_partitions(tmp_path / "local"))
+    boost = RunRequest("synthlab", conditions={"rebalance": {"column": cat, "value": value, "share": 0.5}})
+    generate_partitions(generator, 1200, tmp_path / "boost", seed=3, partitions=3, request=boost)
+    for name in local.files:
+        share = (pd.read_parquet(tmp_path / "boost" / name)[cat] == value).mean()
+        assert share == pytest.approx(0.5, abs=0.08), name

@@ -102,3 +102,18 @@ def test_round_trip_and_sdv_metadata(frame):
 def test_malformed_schema_dict():
     with pytest.raises(SchemaError):
         Schema.from_dict({"columns": [{"name": "a", "kind": "wizard"}]})
+
+
+def test_nullable_ints_from_whole_floats():
+    from synthlab.schema import nullable_ints
+
+    s = pd.Series([1.0, np.nan, -3.0, 120.0], name="n")
+    out = nullable_ints(s, "Int16")
+    assert str(out.dtype) == "Int16" and out.name == "n"
+    assert out.isna().tolist() == [False, True, False, False]
+    assert out.dropna().tolist() == [1, -3, 120]
+    with pytest.raises((TypeError, ValueError)):
+        nullable_ints(pd.Series([1.5, 2.0]), "Int64")  # not whole: pandas' own error
+    with pytest.raises((TypeError, ValueError, OverflowError)):
+        nullable_ints(pd.Series([1e6]), "Int8")  # out of range: never wrapped around
+    assert len(nullable_ints(pd.Series([], dtype=float))) == 0
