@@ -65,6 +65,21 @@ if segment:
 if len(real) == 0 or any(len(df) == 0 for df in syn.values()):
     st.warning("This segment is empty on one side; pick another value.")
 
+# Column charts bin every row; the other views work on a seeded sample of large tables, so that the
+# page (and its first chart) is drawn in about a second on a million rows.
+VIEW_ROWS = 50_000
+
+
+def _view(df: pd.DataFrame) -> pd.DataFrame:
+    return df if len(df) <= VIEW_ROWS else df.sample(n=VIEW_ROWS, random_state=0)
+
+
+real_view = memo(("view", run_key, seg_key, "real"), lambda: _view(real))
+syn_view = {n: memo(("view", run_key, seg_key, "run", n), lambda df=df: _view(df)) for n, df in syn.items()}
+if len(real) > VIEW_ROWS or any(len(df) > VIEW_ROWS for df in syn.values()):
+    st.caption(f"Correlations, pairs, the 2-D projection and the summary statistics use a seeded random sample "
+               f"of {VIEW_ROWS:,} rows per side; the column charts use every row.")
+
 tab_cols, tab_corr, tab_pair, tab_pca, tab_stats = st.tabs(
     ["Columns", "Correlations", "Pairs", "2-D projection", "Summary statistics"])
 
@@ -98,7 +113,8 @@ with tab_cols:
 
 with tab_corr:
     name = st.selectbox("Run", list(syn), key="synthlab.corr_run") if len(syn) > 1 else next(iter(syn))
-    figs = memo(("corr", run_key, seg_key, name), lambda: plots.correlation_heatmaps(real, syn[name], schema, names=("Real", name)))
+    figs = memo(("corr", run_key, seg_key, name), lambda: plots.correlation_heatmaps(real_view, syn_view[name], schema,
+                                                           names=("Real", name)))
     c1, c2 = st.columns(2)
     c1.plotly_chart(figs[0], key="corr_real")
     c2.plotly_chart(figs[1], key="corr_syn")
@@ -114,7 +130,7 @@ with tab_pair:
     name = c3.selectbox("Run", list(syn), key="synthlab.pair_run")
     if x and y and x != y:
         left, right = memo(("pair", run_key, seg_key, x, y, name),
-                           lambda: plots.pair_plot(real, syn[name], x, y, schema, names=("Real", name)))
+                           lambda: plots.pair_plot(real_view, syn_view[name], x, y, schema, names=("Real", name)))
         a, b = st.columns(2)
         a.plotly_chart(left, key="pair_real")
         b.plotly_chart(right, key="pair_syn")
@@ -124,14 +140,14 @@ with tab_pair:
 with tab_pca:
     names = list(syn)
     fig = memo(("pca", run_key, seg_key),
-               lambda: plots.pca_projection(real, [syn[n] for n in names], schema, names=("Real", *names)))
+               lambda: plots.pca_projection(real_view, [syn_view[n] for n in names], schema, names=("Real", *names)))
     st.plotly_chart(fig, key="pca")
     st.caption("Rows projected on the real data's two main directions. Good: synthetic points cover the "
                "same clouds as real ones, no more and no less.")
 
 with tab_stats:
     def _stats() -> pd.DataFrame:
-        parts = {"Real": real, **syn}
+        parts = {"Real": real_view, **syn_view}
         rows = []
         for column in schema.learned:
             for label, df in parts.items():
