@@ -9,7 +9,7 @@ from components.data_loading import on_sample_picked, on_upload
 from components.page import header
 from components.schema_editor import schema_editor
 from components.text import md_escape
-from synthlab import samples
+from synthlab import plots, samples
 from synthlab.intake import SUFFIXES, memory_text, missing_table
 
 header("Data", "Start here: choose the real data your synthetic data should resemble.")
@@ -65,6 +65,7 @@ with tab_preview:
     st.caption(f"First {min(200, len(ds.raw))} of {len(ds.raw):,} rows.")
 with tab_missing:
     miss = missing_table(ds.raw)
+    st.plotly_chart(plots.missing_bars(miss), key="missing_bars")
     st.dataframe(
         miss,
         width="stretch",

@@ -395,3 +395,17 @@ def test_datetime_boxes_use_a_date_axis(frames):
     assert r.layout.yaxis.type == "date" and r.layout.yaxis.range == s.layout.yaxis.range
     assert all(pd.Timestamp("2021-01-01") <= pd.Timestamp(v) <= pd.Timestamp("2022-02-05") for v in r.data[0].median)
     r.to_json()
+
+
+def test_missing_bars_show_each_column_share_in_the_real_colour():
+    import pandas as pd
+
+    from synthlab.intake import missing_table
+    from synthlab.plots import REAL, missing_bars
+
+    df = pd.DataFrame({"a": [1, None, 3, None], "b": ["x", "y", None, "z"], "c": [1, 2, 3, 4]})
+    fig = missing_bars(missing_table(df))
+    bar = fig.data[0]
+    assert list(bar.y) == ["a", "b", "c"] and list(bar.x) == [0.5, 0.25, 0.0]
+    assert bar.marker.color == REAL
+    assert fig.layout.xaxis.title.text == "Share of rows missing" and fig.layout.yaxis.title.text == "Column"

@@ -18,6 +18,7 @@ from synthlab.plots.columns import (
     column_overlay,
     ecdf_overlay,
     histogram_overlay,
+    missing_bars,
     timeline_overlay,
 )
 from synthlab.plots.experiments import add_reference, condition_bars, seed_deviations
@@ -63,6 +64,7 @@ __all__ = [
     "loss_chart",
     "metric_bars",
     "metric_over_steps",
+    "missing_bars",
     "pair_plot",
     "pca_projection",
     "privacy_utility_scatter",

@@ -130,3 +130,17 @@ def timeline_overlay(real: pd.Series, synthetic, title: str | None = None,
     fig.update_yaxes(tickformat=".1%", rangemode="tozero")
     _missing_note(fig, [real, *syn], [real_name, *syn_names])
     return finish(fig, title, f"{column} (per {period})", f"Share of rows per {period}")
+
+
+def missing_bars(table: pd.DataFrame) -> go.Figure:
+    """Share of empty cells per column of the real data (``intake.missing_table``: column, share)."""
+    if table.empty:
+        return empty_figure("Missing values per column", "No columns.", "Share of rows missing", "Column")
+    fig = go.Figure(go.Bar(x=table["share"], y=esc_all(table["column"].astype(str)), orientation="h",
+                           marker_color=REAL, name="Real",
+                           hovertemplate="%{y}: %{x:.1%} missing<extra></extra>"))
+    finish(fig, "Missing values per column", "Share of rows missing", "Column", legend=False)
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(260, 22 * len(table) + 120))
+    return fig
