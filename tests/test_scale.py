@@ -226,6 +226,7 @@ def test_conditions_and_rules_apply_to_every_partition(tmp_path):
         assert (part[cat] == value).all(), name
         assert (part[number] >= floor).all(), name
     dask = generate_with_dask(generator, 1200, tmp_path / "dask", seed=3, partitions=3, workers=1, request=fixed)
+    assert dask.files == local.files
     pd.testing.assert_frame_equal(read_partitions(tmp_path / "dask"), read_partitions(tmp_path / "local"))
     boost = RunRequest("synthlab", conditions={"rebalance": {"column": cat, "value": value, "share": 0.5}})
     generate_partitions(generator, 1200, tmp_path / "boost", seed=3, partitions=3, request=boost)
