@@ -174,7 +174,7 @@ class Schema:
         """Round numbers to the decimals seen in the real data, ready for export."""
         out = {name: df[name] for name in df.columns}
         for spec in self.columns:
-            if spec.kind == Kind.NUMERICAL and spec.name in out:
+            if spec.kind == Kind.NUMERICAL and spec.name in out and (spec.integer or spec.decimals is not None):
                 col = pd.to_numeric(out[spec.name])
                 if spec.integer:
                     col = col.round()

@@ -170,6 +170,20 @@ class LeafPools:
 LEAF_SCALE = 2 ** (2 / 3)  # leaf size found on half the rows -> on all rows (resolution grows as n^(1/3))
 
 
+def _node_class_probs(tree, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For scoring held-out rows ``y`` on a fitted classification tree: per node its class counts and
+    class probabilities (shrunk towards the root's with one pseudo-row), and per row the column of
+    its class and whether the tree knows that class."""
+    t = tree.tree_
+    size = t.n_node_samples.astype(float)
+    counts = t.value[:, 0, :] / np.maximum(t.value[:, 0, :].sum(axis=1, keepdims=True), 1e-12) * size[:, None]
+    prior = counts[0] / counts[0].sum()
+    prob = (counts + prior) / (size[:, None] + 1.0)
+    col = np.searchsorted(tree.classes_, y)
+    known = (col < len(tree.classes_)) & (tree.classes_[np.minimum(col, len(tree.classes_) - 1)] == y)
+    return counts, prob, np.minimum(col, len(tree.classes_) - 1), known
+
+
 def tuned_leaf_size(x: np.ndarray, y: np.ndarray, classes: int | None, floor: int, max_depth: int | None,
                     seed: int, se_rule: float = 0.0) -> int:
     """The smallest leaf size whose splits still predict rows the tree has not seen.
@@ -193,12 +207,7 @@ def tuned_leaf_size(x: np.ndarray, y: np.ndarray, classes: int | None, floor: in
     size, left, right = t.n_node_samples, t.children_left, t.children_right
     leaf_b = tree.apply(x[b])
     if classes is not None:
-        counts = t.value[:, 0, :] / np.maximum(t.value[:, 0, :].sum(axis=1, keepdims=True), 1e-12) * size[:, None]
-        prior = counts[0] / counts[0].sum()
-        prob = (counts + prior) / (size[:, None] + 1.0)
-        col = np.searchsorted(tree.classes_, y[b])
-        known = (col < len(tree.classes_)) & (tree.classes_[np.minimum(col, len(tree.classes_) - 1)] == y[b])
-        col = np.minimum(col, len(tree.classes_) - 1)
+        _, prob, col, known = _node_class_probs(tree, y[b])
 
         def loss(node: np.ndarray) -> np.ndarray:
             return -np.log(np.where(known, prob[node, col], 1.0 / (n + 1)))
@@ -298,12 +307,7 @@ def tuned_backoff(x: np.ndarray, y: np.ndarray, classes: int | None, leaf: int, 
     inside = np.arange(width)[None, :] < depth[:, None]
     nodes[inside] = path.indices  # row-wise, ascending node id = root to leaf
     if classes is not None:
-        counts = t.value[:, 0, :] / np.maximum(t.value[:, 0, :].sum(axis=1, keepdims=True), 1e-12) * size[:, None]
-        prior = counts[0] / counts[0].sum()
-        prob = (counts + prior) / (size[:, None] + 1.0)
-        col = np.searchsorted(tree.classes_, y[b])
-        known = (col < len(tree.classes_)) & (tree.classes_[np.minimum(col, len(tree.classes_) - 1)] == y[b])
-        col = np.minimum(col, len(tree.classes_) - 1)
+        counts, prob, col, known = _node_class_probs(tree, y[b])
         per_node = np.where(known[:, None], prob[nodes, col[:, None]], 1.0 / (n + 1))
     else:
         per_node = t.value[:, 0, 0][nodes]
