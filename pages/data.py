@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.data_loading import on_sample_picked, on_upload
+from components.data_loading import load_pending_upload, on_sample_picked, on_upload
 from components.page import header
 from components.schema_editor import schema_editor
 from components.text import md_escape
@@ -13,6 +13,7 @@ from synthlab import plots, samples
 from synthlab.intake import SUFFIXES, memory_text, missing_table
 
 header("Data", "Start here: choose the real data your synthetic data should resemble.")
+load_pending_upload()
 
 left, right = st.columns(2)
 with left:

@@ -94,7 +94,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
                                     scheduler=args.scheduler, workers=args.workers)
         print(f"{name}: fitted on {len(df):,} rows of {table.name}; wrote {rows:,} rows in {result.partitions} "
               f"partitions with {result.workers} Dask workers to {out_path}/ in "
-              f"{time.perf_counter() - started:.1f} s (sampling {result.seconds:.1f} s)", file=sys.stderr)
+              f"{time.perf_counter() - started:.1f} s (cluster start {result.startup_seconds:.1f} s, sampling "
+              f"{result.seconds - result.startup_seconds:.1f} s)", file=sys.stderr)
         return 0
     synthetic = generator.sample(rows, args.seed)
     if out_path.suffix.lower() == ".parquet":

@@ -27,6 +27,7 @@ import pyarrow.csv as pacsv
 
 from synthlab import guard
 from synthlab.errors import DataError, SynthLabError
+from synthlab.progress import ProgressCallback, report
 from synthlab.schema import Kind, detect_column
 
 log = logging.getLogger(__name__)
@@ -71,14 +72,16 @@ class LoadedTable:
         return f"{len(self.df):,} rows × {self.df.shape[1]:,} columns"
 
 
-def load_table(source: bytes | str | Path, filename: str | None = None) -> LoadedTable:
+def load_table(source: bytes | str | Path, filename: str | None = None,
+               on_progress: ProgressCallback | None = None) -> LoadedTable:
     """Read CSV/TSV/TXT, Parquet or Excel from bytes or a path; raise DataError with a reason.
 
     Never raises anything but :class:`DataError` for a bad file: an unexpected failure is logged
-    and reported as a plain message.
+    and reported as a plain message. ``on_progress`` hears each stage (parse, column checks) as it
+    starts, so a caller can show where a large file is and stop between stages.
     """
     try:
-        return _load_table(source, filename)
+        return _load_table(source, filename, on_progress)
     except SynthLabError:
         raise
     except MemoryError:
@@ -90,7 +93,7 @@ def load_table(source: bytes | str | Path, filename: str | None = None) -> Loade
         raise DataError(f"This file could not be read as a table ({type(e).__name__}).") from None
 
 
-def _load_table(source: bytes | str | Path, filename: str | None) -> LoadedTable:
+def _load_table(source: bytes | str | Path, filename: str | None, on_progress: ProgressCallback | None) -> LoadedTable:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.exists():
@@ -109,6 +112,7 @@ def _load_table(source: bytes | str | Path, filename: str | None) -> LoadedTable
         raise DataError("The file is empty.")
     fmt = _format_of(filename, data)
     guard.check_parse_size(len(data), fmt)
+    report(on_progress, 0.05, f"Parsing {filename} ({len(data) / 2**20:,.1f} MB)…")
     if fmt == "parquet":
         table = LoadedTable(_read_parquet(data), name)
     elif fmt == "excel":
@@ -125,6 +129,7 @@ def _load_table(source: bytes | str | Path, filename: str | None) -> LoadedTable
         if encoding == "latin-1":
             table.warnings.append("The file is not valid UTF-8, so it was read as Latin-1; check accented letters "
                                   "in the preview (save it as UTF-8 if they look wrong).")
+    report(on_progress, 0.7, f"Checking {table.df.shape[1]:,} columns of {len(table.df):,} rows…")
     _normalise(table)
     _check_table(table)
     table.df, message = guard.fit_to_budget(table.df, MIN_ROWS)

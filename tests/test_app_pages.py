@@ -80,6 +80,39 @@ def test_bad_upload_shows_error_and_keeps_previous(content, fragment):
     assert at.session_state["synthlab.dataset"] is before
 
 
+def test_upload_shows_progress_and_cancel_keeps_the_previous_dataset(monkeypatch):
+    """A Cancel click while a file loads: Streamlit stops the run at the next progress update (here:
+    raising its StopException in the parse, as its script runner does), and the rerun the click
+    causes drops the upload."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    import components.data_loading as data_loading
+
+    at = _app()
+    before = at.session_state["synthlab.dataset"]
+    seen = []
+
+    def interrupted(data, filename, on_progress=None):
+        on_progress(data_loading.Progress(0.05, f"Parsing {filename}…"))
+        seen.append(filename)
+        raise StopException()
+
+    monkeypatch.setattr(data_loading, "load_table", interrupted)
+    at.file_uploader(key="synthlab.uploader").set_value(("big.csv", b"a,b\n1,2\n", "text/csv"))
+    at.run()
+    assert seen == ["big.csv"]
+    assert at.session_state["synthlab.upload_pending"] is True
+    monkeypatch.undo()
+    at.button(key="synthlab.upload_cancel").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("cancelled" in i.value and "previous dataset is still active" in i.value for i in at.info)
+    assert at.session_state["synthlab.dataset"] is before
+    assert "synthlab.upload_pending" not in at.session_state
+    at.run()  # nothing is loaded later either
+    assert at.session_state["synthlab.dataset"] is before
+
+
 def test_picking_another_sample_switches():
     at = _app()
     other = next(s for s in samples.catalog() if not s.default)

@@ -46,6 +46,7 @@ def test_same_seed_same_dataset_with_one_or_two_workers(fitted, tmp_path):
     two = generate_with_dask(fitted, 3000, tmp_path / "two", seed=5, partitions=4, workers=2)
     one = generate_with_dask(fitted, 3000, tmp_path / "one", seed=5, partitions=4, workers=1)
     assert two.workers == 2 and one.workers == 1 and two.partitions == 4
+    assert 0 < two.startup_seconds < two.seconds and 0 < one.startup_seconds < one.seconds
     a, b = read_partitions(tmp_path / "two"), read_partitions(tmp_path / "one")
     assert len(a) == 3000 and list(a.columns) == list(fitted.schema_.names)
     pd.testing.assert_frame_equal(a, b)
