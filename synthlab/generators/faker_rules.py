@@ -30,6 +30,7 @@ import pandas as pd
 
 from synthlab.errors import GeneratorError
 from synthlab.generators.base import Generator, ParamSpec
+from synthlab.generators.pii import spread_sample
 from synthlab.progress import ProgressCallback, report
 from synthlab.schema import Kind, Schema
 
@@ -155,10 +156,11 @@ def _weights(labels: pd.Series) -> dict[str, float]:
 
 def _pattern_rule(text: pd.Series) -> dict[str, Any]:
     """Faker ``bothify`` pattern of the most common shape of unique codes (``#`` digit, ``?`` letter)."""
-    shapes = text.head(5000).map(lambda v: "".join("#" if c in string.digits else "?" if c.isalpha() and c.isascii()
-                                                   else c for c in v))
+    text = spread_sample(text, 5000)
+    shapes = text.map(lambda v: "".join("#" if c in string.digits else "?" if c.isalpha() and c.isascii()
+                                        else c for c in v))
     pattern = shapes.value_counts().index[0]
-    letters = "".join(c for c in text.head(5000).str.cat() if c.isalpha() and c.isascii())
+    letters = "".join(c for c in text.str.cat() if c.isalpha() and c.isascii())
     case = string.ascii_uppercase if letters.isupper() or not letters else \
         string.ascii_lowercase if letters.islower() else string.ascii_letters
     return {"type": "pattern", "pattern": pattern, "letters": case}

@@ -120,6 +120,14 @@ def _integer_values(text: pd.Series) -> np.ndarray | None:
     return stripped.astype(np.int64).to_numpy()
 
 
+def spread_sample(values: pd.Series, n: int) -> pd.Series:
+    """At most ``n`` of ``values``, drawn (seeded) from the whole column, not its first rows: a
+    sorted file's first rows show few of its shapes, and train rows keep the file's order."""
+    if len(values) <= n:
+        return values
+    return values.iloc[np.sort(np.random.default_rng(0).choice(len(values), n, replace=False))]
+
+
 def _char_class(ch: str) -> str:
     if ch.isdigit() and ch in _DIGITS:
         return "9"
@@ -133,7 +141,7 @@ def _char_class(ch: str) -> str:
 def _learn_patterns(text: pd.Series) -> list[tuple[str, float]]:
     """Templates of the most common character-class shapes: ``9`` a digit, ``A``/``a`` a letter,
     ``\\x00`` + a character for a literal shared by every value of that shape (a prefix such as ``CUST-``)."""
-    sample = text.head(20_000).tolist()
+    sample = spread_sample(text, 20_000).tolist()
     by_shape: dict[str, list[str]] = {}
     for v in sample:
         by_shape.setdefault("".join(_char_class(c) for c in v), []).append(v)
