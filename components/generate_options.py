@@ -103,7 +103,9 @@ def split_form(ds: state.ActiveDataset) -> None:
     if (share, seed) != (split["holdout_share"], split["seed"]):
         state.set_split(share, int(seed))
     try:
-        info = split_info(ds.frame, ds.schema, share, int(seed))
+        # the table as loaded gives the same row and class counts as the working frame, which the
+        # background split may still be building (the page would wait for it)
+        info = split_info(ds.raw, ds.schema, share, int(seed))
         st.caption(f"Generators fit on train only: {md_escape(info.describe())}.")
     except SynthLabError as e:
         st.error(md_escape(e))

@@ -52,3 +52,15 @@ def test_splits_cover_every_row_once_and_stay_stratified():
             # stratified: each part's class shares match the table's within a row or two
             assert abs((p["y"] == "rare").mean() - (df["y"] == "rare").mean()) < 2.5 / len(p) + 0.002
     assert info.stratified_on == "y" and len(hold) == 500
+
+
+def test_split_info_of_the_table_as_loaded_matches_the_split_of_the_working_frame():
+    """The Generate page describes the split from the loaded table (the working frame may still be
+    being built in the background); the counts must be those of the split runs use."""
+    from synthlab import samples
+    from synthlab.split import split_info, train_holdout_split
+
+    for s in samples.catalog():
+        raw = samples.load_sample(s.id).df
+        schema = Schema.detect(raw, target=s.target, sensitive=s.sensitive)
+        assert split_info(raw, schema, 0.25, 1) == train_holdout_split(schema.coerce(raw), schema, 0.25, 1)[2], s.id
