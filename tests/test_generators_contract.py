@@ -247,6 +247,15 @@ def test_pii_dense_integer_ids_continue_the_sequence():
 
 
 
+def test_id_shapes_are_learned_from_the_whole_column_not_its_first_rows():
+    """Train rows keep the file's order; a sorted file's first 20,000 codes all share one shape."""
+    from synthlab.generators.pii import _learn_patterns
+
+    codes = pd.Series([f"A-{i:05d}" for i in range(24_000)] + [f"BX{i:06d}" for i in range(6_000)])
+    shapes = {template.replace("\x00", "") for template, _ in _learn_patterns(codes)}
+    assert any(t.startswith("A-") for t in shapes) and any(t.startswith("BX") for t in shapes), shapes
+
+
 def test_sampling_seed_does_not_depend_on_column_order(real):
     """SDV's transformer order varies with PYTHONHASHSEED (a set inside SDV); rows replayed in a new
     process must not change, so each transformer's stream is seeded by its column, not position."""
