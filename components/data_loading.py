@@ -75,6 +75,7 @@ def load_pending_upload() -> None:
     A click on Cancel reruns the page: Streamlit stops this run at its next progress update (a stage
     itself runs to its end: parsing a million rows takes about two seconds), and the rerun drops
     the upload, so the previous dataset stays active. Call it before the sample picker is drawn.
+    Once loaded, the app reruns so that every part of it shows the new dataset.
     """
     if not st.session_state.get(state.UPLOAD_PENDING):
         return
@@ -100,4 +101,5 @@ def load_pending_upload() -> None:
         slot.error(f"{name}: {md_escape(error)} Your previous dataset is still active.")
     else:
         st.session_state[state.SAMPLE_PICKER] = None
-        slot.success(f"Loaded {name}: {state.get_dataset().shape_text}.")
+        state.flash("success", f"Loaded {name}: {state.get_dataset().shape_text}.")
+        st.rerun()  # the sidebar, drawn before this page, still names the previous dataset

@@ -63,6 +63,7 @@ def test_upload_switches_active_dataset():
     assert ds.name == "clinic" and ds.shape_text == "28 rows × 3 columns"
     assert any("Loaded clinic.csv" in s.value for s in at.success)
     assert at.metric[0].value == "28"
+    assert "clinic" in _sidebar_text(at)  # the frame is drawn again: the sidebar names the new dataset
 
 
 @pytest.mark.parametrize(
