@@ -301,8 +301,10 @@ def render(results: dict, meta: dict) -> str:
         "categories the largest within one standard error of the best), back-off to parent nodes as strong as "
         "still predicts held-out rows (splits whose sides differ beyond chance always followed), Gaussian "
         "smoothing of continuous numbers, copies of training rows redrawn beyond the share real rows repeat "
-        "(judged without the target), the target drawn from gradient boosting on the other columns (a "
-        "category from its class probabilities, a number from real values of rows with a like prediction). "
+        "(judged without the target), categories held by fewer rows than a leaf pooled, the target drawn "
+        "from gradient boosting on the other columns, blended with a linear model where that predicts "
+        "held-out rows better (a category from its class probabilities, a number from real values of rows "
+        "with a like prediction). "
         "Neural generators run with their default epochs unless the command says otherwise. Results are "
         "merged per dataset, generator and seed from `bench/results/generators.json`; the command below is "
         "the last one run.",

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+from synthlab.generators._linear import LinearModel, blend_weight, cross_fitted_linear
+
 # numeric columns with few distinct values, or many rows per value, take a fixed set of levels
 # (a rating, a county's unemployment rate): they are drawn as they are, never smoothed
 _DISCRETE_LEVELS = 32
@@ -368,8 +370,8 @@ class ColumnCodec:
     """How one learned column maps to numbers and back.
 
     ``kind`` is "num" (numbers and datetimes, missing = NaN) or "cat" (categories and booleans as
-    codes; missing is a code of its own; categories beyond the most frequent ones share one
-    "rare" code and are drawn from their marginal when decoded).
+    codes; missing is a code of its own; categories beyond the most frequent ones, or held by fewer
+    rows than a leaf, share one "rare" code and are drawn from their marginal when decoded).
     """
 
     name: str
@@ -393,7 +395,11 @@ class ColumnCodec:
 
     # ----- encoding --------------------------------------------------------------------
     @classmethod
-    def fit(cls, s: pd.Series, source: str, decimals: int | None, max_categories: int) -> ColumnCodec:
+    def fit(cls, s: pd.Series, source: str, decimals: int | None, max_categories: int,
+            min_count: int = 1) -> ColumnCodec:
+        """Categories beyond the ``max_categories`` most frequent, or held by fewer than ``min_count``
+        rows, share the rare code: no tree learns what goes with them, since a model of a category
+        seen a handful of times can only repeat those rows."""
         if source in ("numerical", "datetime"):
             codec = cls(s.name, "num", source, decimals=decimals)
             if source == "datetime":
@@ -403,15 +409,15 @@ class ColumnCodec:
             x = codec._numbers(s)
             if np.isfinite(x).any():
                 codec.low, codec.high = float(np.nanmin(x)), float(np.nanmax(x))
-
             return codec
         codec = cls(s.name, "cat", source)
         keys = _category_keys(s, source)
         counts = keys.value_counts(dropna=False)
         missing = counts.index.isna()
         present = counts[~missing]
-        top = list(present.index[:max_categories])
-        rare = present.iloc[max_categories:]
+        kept = min(max_categories, int((present >= min_count).sum()))
+        top = list(present.index[:kept])
+        rare = present.iloc[kept:]
         codec.classes = top
         if len(rare):
             codec.rare_code = len(codec.classes)
@@ -582,12 +588,13 @@ class Step:
 
 @dataclass
 class ScoredStep(Step):
-    """The target column: drawn given a gradient-boosting prediction from every other column.
+    """The target column: drawn given a prediction from every other column.
 
     A single tree on the other columns is a coarse picture of how the target depends on them, and
     models trained on the synthetic rows would learn only that picture. Here gradient boosting, its
     number of rounds chosen on rows held out from it (cross-fitting; an overfitted model would hand
-    its noise on), predicts the target:
+    its noise on), blended with a linear model where that predicts held-out rows better (see
+    :mod:`._linear`), predicts the target:
 
     * a category is drawn from the predicted class probabilities (log-loss-fitted boosting with the
       rounds chosen on held-out log loss is close to calibrated);
@@ -600,6 +607,8 @@ class ScoredStep(Step):
     model: object | None = None
     classes: np.ndarray | None = None
     rounds: int = 0
+    linear: LinearModel | None = None  # blended in with weight ``weight`` (0: boosting alone)
+    weight: float = 0.0
 
     def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
             min_leaf: int, max_depth: int | None, seed: int) -> Step:
@@ -617,6 +626,7 @@ class ScoredStep(Step):
         with _one_thread():
             self.rounds, held_out = cross_fitted_rounds(x, yy, self.classes, seed)
             self.model = _boosting(self.classes is not None, self.rounds, seed).fit(x, yy)
+        held_out = self._blend(zz, yy, codecs, held_out, seed)
         if self.classes is not None:
             return self
         leaf = tuned_leaf_size(held_out, yy, None, min_leaf, max_depth, seed, self.se_rule) if self.tune else min_leaf
@@ -625,16 +635,45 @@ class ScoredStep(Step):
         self.pools = LeafPools.build(self.tree.apply(held_out), yy, self.tree, self.atoms, self.smooth, self.backoff)
         return self
 
+    def _blend(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], held_out: np.ndarray,
+               seed: int) -> np.ndarray:
+        """Blend in a linear model (see :mod:`._linear`) with the weight that predicts held-out rows
+        best, cross-fitted on the boosting's folds; returns the blended held-out predictions."""
+        linear = LinearModel.encoder(z, self.predictors, [codecs[c].kind for c in self.predictors],
+                                     [codecs[c].n_codes for c in self.predictors], self.classes)
+        sub, parts = boost_folds(len(y), seed)
+        with _one_thread("blas"):
+            lin = cross_fitted_linear(linear, z, y, parts)
+        boosted = held_out if self.classes is not None else held_out[:, 0]
+        self.weight = blend_weight(boosted, lin, y, self.classes)
+        if self.weight == 0:
+            return held_out
+        with _one_thread("blas"):
+            self.linear = linear.fit(z, y)
+        if self.classes is not None:
+            return held_out
+        if len(sub) < len(y):  # rows outside the subset: the boosting's prediction there is from a subset model
+            rest = np.setdiff1d(np.arange(len(y)), sub)
+            lin[rest] = self.linear.predict(z[rest])
+        return ((1 - self.weight) * boosted + self.weight * lin)[:, None]
+
+    def predict(self, z: np.ndarray) -> np.ndarray:
+        """The blended prediction (numbers) or class probabilities (categories) for rows ``z``."""
+        x = self.design(z)
+        with _one_thread():
+            boosted = self.model.predict(x) if self.classes is None else _class_proba(self.model, x, self.classes)
+        if self.linear is None:
+            return boosted
+        return (1 - self.weight) * boosted + self.weight * self.linear.predict(z)
+
     def draw(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         if self.model is None:
             return super().draw(z, rng)
-        x = self.design(z)
-        with _one_thread():
-            if self.classes is None:
-                return self.pools.draw(self.tree.apply(self.model.predict(x)[:, None]), rng)
-            proba = _class_proba(self.model, x, self.classes)
+        if self.classes is None:
+            return self.pools.draw(self.tree.apply(self.predict(z)[:, None]), rng)
+        proba = self.predict(z)
         cum = np.cumsum(proba, axis=1)
-        pick = (rng.random(len(x))[:, None] * cum[:, -1:] > cum).sum(axis=1)
+        pick = (rng.random(len(z))[:, None] * cum[:, -1:] > cum).sum(axis=1)
         return self.classes[np.minimum(pick, len(self.classes) - 1)]
 
 
@@ -643,6 +682,9 @@ class ScoredStep(Step):
 # without improvement
 _BOOST_LOOKS = (10, 20, 30, 45, 65, 90, 130, 180, 250, 350)
 _BOOST_PATIENCE = 2
+# rounds the fold models grow to in one fit call; the rule can look at most two looks past a stage's
+# last best, so the next stage always covers them
+_BOOST_STAGES = (90, 180, 350)
 _BOOST_FOLDS = 4
 _BOOST_ROWS = 20_000  # rows the number of rounds is chosen on (a seeded subset above that)
 
@@ -661,51 +703,83 @@ def _class_proba(model, x: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return proba
 
 
-def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None, seed: int) -> tuple[int, np.ndarray]:
-    """Boosting rounds that predict held-out rows best, and every row's held-out prediction at that
-    many rounds (a column: regression predictions; for classes, unused).
-
-    The rows are cut into folds; models fitted on the other folds grow side by side (warm start) and
-    score their fold (log loss for classes, squared error for numbers) at each of
-    :data:`_BOOST_LOOKS` rounds, until the total has not improved for :data:`_BOOST_PATIENCE` looks. Above
-    :data:`_BOOST_ROWS` rows the rounds are chosen on a seeded subset."""
+def boost_folds(n: int, seed: int) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """The rows models are cross-fitted on (a seeded subset above :data:`_BOOST_ROWS`) and their
+    folds as (fit rows, held-out rows)."""
     rng = np.random.default_rng(seed)
-    n = len(y)
     sub = np.sort(rng.choice(n, _BOOST_ROWS, replace=False)) if n > _BOOST_ROWS else np.arange(n)
     fold = rng.permutation(len(sub)) % _BOOST_FOLDS
-    parts = [(sub[fold != k], sub[fold == k]) for k in range(_BOOST_FOLDS)]
-    models = [_boosting(classes is not None, _BOOST_LOOKS[0], seed) for _ in parts]
-    for model in models:
-        model.set_params(warm_start=True)
-    best, best_loss, best_pred, waited = 0, np.inf, None, 0
-    for rounds in _BOOST_LOOKS:
+    return sub, [(sub[fold != k], sub[fold == k]) for k in range(_BOOST_FOLDS)]
+
+
+def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None, seed: int) -> tuple[int, np.ndarray]:
+    """Boosting rounds that predict held-out rows best, and every row's held-out prediction at that
+    many rounds (numbers: a column of predictions for every row; classes: class probabilities, NaN
+    for rows outside the subset).
+
+    The rows are cut into folds; a model fitted on the other folds scores its fold (log loss for
+    classes, squared error for numbers) at each of :data:`_BOOST_LOOKS` rounds, until the total has
+    not improved for :data:`_BOOST_PATIENCE` looks. The models grow (warm start) stage by stage
+    (:data:`_BOOST_STAGES`) while the rule goes on, and the looks on the way are read from staged
+    predictions: a fit call has a fixed cost (binning, replaying the trees so far) that a call
+    per look made the largest part of the work. Above
+    :data:`_BOOST_ROWS` rows the rounds are chosen on a seeded subset."""
+    n = len(y)
+    sub, parts = boost_folds(n, seed)
+    models = [_boosting(classes is not None, 1, seed).set_params(warm_start=True) for _ in parts]
+    width = 1 if classes is None else len(classes)
+    best, best_loss, waited, done = 0, np.inf, 0, 0
+    best_pred: np.ndarray | None = None
+    for stage in _BOOST_STAGES:
+        looks = [r for r in _BOOST_LOOKS if done < r <= stage]
+        loss = np.zeros(len(looks))
+        pred = np.full((len(looks), n, width), np.nan)
+        for model, (fit_rows, test_rows) in zip(models, parts, strict=True):
+            model.set_params(max_iter=stage).fit(x[fit_rows], y[fit_rows])
+            for i, p in _staged(model, x[test_rows], classes, looks):
+                pred[i, test_rows] = p
+                if classes is None:
+                    loss[i] += float(np.sum((y[test_rows] - p[:, 0]) ** 2))
+                else:
+                    col = np.searchsorted(classes, y[test_rows])
+                    loss[i] -= float(np.sum(np.log(np.maximum(p[np.arange(len(test_rows)), col], 1e-12))))
+        for i, rounds in enumerate(looks):
+            if waited >= _BOOST_PATIENCE:
+                break
+            if best_pred is None or loss[i] < best_loss * (1 - 1e-9):
+                best, best_loss, best_pred, waited = rounds, loss[i], pred[i], 0
+            else:
+                waited += 1
+        done = stage
         if waited >= _BOOST_PATIENCE:
             break
-        loss = 0.0
-        pred = np.full(n, np.nan)
-        for model, (fit_rows, test_rows) in zip(models, parts, strict=True):
-            model.set_params(max_iter=rounds).fit(x[fit_rows], y[fit_rows])
-            if classes is None:
-                pred[test_rows] = model.predict(x[test_rows])
-                loss += float(np.sum((y[test_rows] - pred[test_rows]) ** 2))
-            else:
-                proba = _class_proba(model, x[test_rows], classes)
-                col = np.searchsorted(classes, y[test_rows])
-                loss -= float(np.sum(np.log(np.maximum(proba[np.arange(len(test_rows)), col], 1e-12))))
-        if best_pred is None or loss < best_loss * (1 - 1e-9):
-            best, best_loss, best_pred, waited = rounds, loss, pred, 0
-        else:
-            waited += 1
-    held_out = best_pred if best_pred is not None else np.full(n, np.nan)
-    if classes is None and len(sub) < n:  # rows outside the subset: a model on the subset, at the chosen rounds
+    if classes is not None:
+        return best, best_pred
+    held_out = best_pred if best_pred is not None else np.full((n, 1), np.nan)
+    if len(sub) < n:  # rows outside the subset: a model on the subset, at the chosen rounds
         rest = np.setdiff1d(np.arange(n), sub)
-        held_out[rest] = _boosting(False, best, seed).fit(x[sub], y[sub]).predict(x[rest])
-    return best, held_out[:, None]
+        held_out[rest, 0] = _boosting(False, best, seed).fit(x[sub], y[sub]).predict(x[rest])
+    return best, held_out
 
 
-def _one_thread():
-    """Gradient boosting on one OpenMP thread: on small tables and shared cores, more threads mostly
-    wait for each other (several times slower on a busy 2-core machine)."""
+def _staged(model, x: np.ndarray, classes: np.ndarray | None, looks: list[int]):
+    """(index in ``looks``, predictions as a matrix) at each look's number of rounds."""
+    at = {r: i for i, r in enumerate(looks)}
+    stages = model.staged_predict(x) if classes is None else model.staged_predict_proba(x)
+    for rounds, p in enumerate(stages, start=1):
+        if rounds in at:
+            if classes is None:
+                yield at[rounds], p[:, None]
+            else:
+                out = np.zeros((len(x), len(classes)))
+                out[:, np.searchsorted(classes, model.classes_)] = p
+                yield at[rounds], out
+
+
+def _one_thread(user_api: str = "openmp"):
+    """Gradient boosting on one OpenMP thread (the linear fits: one BLAS thread): on small tables and
+    shared cores, more threads mostly wait for each other (several times slower on a busy 2-core
+    machine)."""
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1, user_api="openmp")
+    return threadpool_limits(limits=1, user_api=user_api)

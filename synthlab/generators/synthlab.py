@@ -20,6 +20,10 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
 * **smoothing**: continuous numbers get Gaussian noise of Silverman's width on their leaf, with
   the leaf's variance kept (``smoothing``); spikes (a pile of zeros) and columns with a set of
   levels are drawn as they are;
+* **rare categories**: a category held by fewer rows than ``min_samples_leaf`` shares one code
+  with the other rare ones (no tree learns what goes with it; its value is drawn from their
+  frequencies), since a model of a handful of rows can only repeat them. The target's classes are
+  kept;
 * **copy control**: rows equal to a training row are redrawn beyond the share of training rows that
   equal another training row (what a fresh real sample shows, less two standard errors;
   ``reject_copies="excess"``), or all of them (``"all"``). A modelled target is left out of the
@@ -27,11 +31,12 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   with their real twin would teach models the opposite).
 
 The target (``target_model``) is drawn from gradient boosting on every other column, its number of
-rounds chosen on held-out folds, so models trained on synthetic rows learn what real rows teach:
-a categorical target is drawn first (every other column follows it, keeping how the classes
-differ) and redrawn at the end from the model's class probabilities given the row; a numeric
-target is drawn last, from real target values of rows whose held-out prediction is like the
-synthetic row's. Sampling is vectorised per column: one ``tree.apply`` call gives every row its
+rounds chosen on held-out folds, blended with a ridge or logistic regression with the weight that
+predicts held-out rows best (boosting alone stops short of a smooth relation), so models trained on
+synthetic rows learn what real rows teach: a categorical target is drawn first (every other column
+follows it, keeping how the classes differ) and redrawn at the end from the model's class
+probabilities given the row; a numeric target is drawn last, from real target values of rows whose
+held-out prediction is like the synthetic row's. Sampling is vectorised per column: one ``tree.apply`` call gives every row its
 leaf and one numpy draw its value; nothing loops over rows. See
 :mod:`synthlab.generators._trees` for the pieces.
 """
@@ -79,7 +84,8 @@ class SynthLabGenerator(Generator):
         return [
             ParamSpec("min_samples_leaf", "int", 5,
                       "Privacy: every value is drawn from a leaf of at least this many real rows (leaves "
-                      "grow larger where finer ones do not predict unseen rows).", low=1, high=100_000),
+                      "grow larger where finer ones do not predict unseen rows); categories held by fewer "
+                      "rows are pooled and drawn apart from the other columns.", low=1, high=100_000),
             ParamSpec("smoothing", "float", 1.0,
                       "Privacy: noise on drawn numbers, as a share of the usual kernel width (0 = numbers "
                       "drawn as stored, 1 = Silverman's width on each leaf).", low=0.0, high=3.0),
@@ -102,9 +108,10 @@ class SynthLabGenerator(Generator):
                       "Order columns are drawn in: 'auto', 'data' (as in the table) or a JSON list of "
                       "column names (the rest follow automatically).", advanced=True),
             ParamSpec("target_model", "bool", True,
-                      "Draw the target from gradient boosting on every other column (a category from its "
-                      "class probabilities, a number from real values of rows with a like prediction), so "
-                      "models trained on the synthetic rows learn what the real ones teach.", advanced=True),
+                      "Draw the target from gradient boosting on every other column, blended with a linear "
+                      "model where that predicts held-out rows better (a category from its class "
+                      "probabilities, a number from real values of rows with a like prediction), so models "
+                      "trained on the synthetic rows learn what the real ones teach.", advanced=True),
             ParamSpec("max_depth", "int", 0, "Deepest a tree may grow (0 = no limit beyond the leaf size).",
                       low=0, high=100, advanced=True),
             ParamSpec("max_categories", "int", 50,
@@ -126,7 +133,10 @@ class SynthLabGenerator(Generator):
         for name in order:
             spec = schema[name]
             decimals = 0 if spec.integer else spec.decimals
-            self.codecs_.append(ColumnCodec.fit(data[name], spec.kind.value, decimals, self.max_categories))
+            # a category held by fewer rows than a leaf is pooled with the other rare ones (the
+            # target's classes are kept: models learn from them)
+            min_count = 1 if name == schema.target else int(self.min_samples_leaf)
+            self.codecs_.append(ColumnCodec.fit(data[name], spec.kind.value, decimals, self.max_categories, min_count))
         z = np.column_stack([c.encode(data[c.name]) for c in self.codecs_]) if order else np.empty((len(data), 0))
         is_target = [c.name == schema.target for c in self.codecs_]
         relabel = self._relabels(schema)

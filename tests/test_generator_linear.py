@@ -1,0 +1,119 @@
+"""The target step's linear model and its blend with boosting; categories too rare to learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression, Ridge
+
+from synthlab.generators import make_generator
+from synthlab.generators._linear import BLEND_GRID, LinearModel, blend_weight
+from synthlab.generators._trees import ColumnCodec, ScoredStep
+from synthlab.schema import Schema
+
+
+def _table(n: int = 600, seed: int = 0) -> np.ndarray:
+    """Encoded rows: a number with gaps, a category of 4 codes, a plain number."""
+    rng = np.random.default_rng(seed)
+    z = np.column_stack([rng.normal(size=n), rng.integers(0, 4, n).astype(float), rng.exponential(size=n)])
+    z[rng.random(n) < 0.1, 0] = np.nan
+    return z
+
+
+def _codecs() -> list[ColumnCodec]:
+    return [ColumnCodec("a", "num", "numerical"), ColumnCodec("c", "cat", "categorical", classes=list("wxyz")),
+            ColumnCodec("b", "num", "numerical"), ColumnCodec("t", "num", "numerical")]
+
+
+def test_lookup_prediction_equals_the_fitted_estimator():
+    """Sampling predicts column by column from lookups; it must equal sklearn on the one-hot matrix."""
+    z = _table()
+    rng = np.random.default_rng(1)
+    y_num = 2 * np.nan_to_num(z[:, 0]) + (z[:, 1] == 2) + rng.normal(size=len(z))
+    reg = LinearModel.encoder(z, [0, 1, 2], ["num", "cat", "num"], [0, 4, 0], None)
+    x = reg.matrix(z)
+    assert x.shape == (len(z), 1 + 1 + 4 + 1)  # number + missing indicator, 4 codes, number
+    reg.fit(z, y_num)
+    np.testing.assert_allclose(reg.predict(z), Ridge(alpha=1.0).fit(x, y_num).predict(x), atol=1e-9)
+
+    for classes in (np.array([0.0, 1.0]), np.array([0.0, 1.0, 2.0])):
+        y = np.minimum((y_num > 0).astype(float) + (y_num > 2), classes[-1])
+        clf = LinearModel.encoder(z, [0, 1, 2], ["num", "cat", "num"], [0, 4, 0], classes).fit(z, y)
+        ref = LogisticRegression(C=1.0, max_iter=500).fit(x, y).predict_proba(x)
+        np.testing.assert_allclose(clf.predict(z), ref, atol=1e-6)
+
+    fresh = _table(50, seed=3)
+    fresh[0, 2] = np.nan  # a gap where the real column had none adds nothing
+    assert np.isfinite(reg.predict(fresh)).all()
+
+
+def test_blend_weight_picks_the_better_model():
+    y = np.linspace(-1, 1, 200)
+    good, bad = y + 0.01, np.zeros_like(y)
+    assert blend_weight(bad, good, y, None) == 1.0
+    assert blend_weight(good, bad, y, None) == 0.0
+    half = blend_weight(y + 0.5, y - 0.5, y, None)
+    assert half == BLEND_GRID[5]
+    both = np.full_like(y, np.nan)
+    assert blend_weight(both, good, y, None) == 0.0  # no row with both predictions: boosting alone
+
+
+def _step(y: np.ndarray, z: np.ndarray) -> ScoredStep:
+    zz = np.column_stack([z, y])
+    return ScoredStep(3, "value", [0, 1, 2], tune=True).fit(zz, y, _codecs(), None, 5, None, seed=0)
+
+
+def test_a_linear_relation_is_blended_in_and_a_threshold_one_is_not():
+    z = _table(1500)
+    rng = np.random.default_rng(2)
+    a = np.nan_to_num(z[:, 0])
+    linear = _step(a + 0.5 * z[:, 2] + rng.normal(scale=1.0, size=len(z)), z)
+    assert linear.weight >= 0.5 and linear.linear is not None
+    xor = _step(np.where((a > 0) == (z[:, 2] > 0.7), 3.0, -3.0) + rng.normal(scale=0.3, size=len(z)), z)
+    assert xor.weight <= 0.2
+
+
+def _many_weak_effects(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 8))
+    df = pd.DataFrame(x.round(3), columns=[f"x{i}" for i in range(8)])
+    df["y"] = (x @ np.full(8, 0.25) + rng.normal(0, 1.5, n)).round(3)
+    return df
+
+
+def test_the_synthetic_target_teaches_a_smooth_relation():
+    """Eight weak linear effects under heavy noise: shallow boosting alone stops short of them (a
+    model trained on its rows scores about 0.8 of one trained on real rows); blended with the linear
+    model the synthetic rows teach about as much as the real ones."""
+    from sklearn.linear_model import LinearRegression
+
+    real, test = _many_weak_effects(1500, 0), _many_weak_effects(5000, 100)
+    syn = make_generator("synthlab", random_state=0).fit(real, Schema.detect(real, target="y")).sample(1500, seed=0)
+    cols = [f"x{i}" for i in range(8)]
+    score = lambda d: LinearRegression().fit(d[cols], d["y"]).score(test[cols], test["y"])  # noqa: E731
+    assert score(syn) >= 0.9 * score(real)
+
+
+def test_categories_held_by_fewer_rows_than_a_leaf_share_the_rare_code():
+    s = pd.Series(["a"] * 40 + ["b"] * 30 + ["c"] * 3 + ["d"] * 2, name="x")
+    codec = ColumnCodec.fit(s, "categorical", None, max_categories=50, min_count=5)
+    assert codec.classes == ["a", "b", "<rare>"] and codec.rare_values == ["c", "d"]
+    drawn = codec.decode(np.full(2000, float(codec.rare_code)), np.random.default_rng(0))
+    assert set(drawn) == {"c", "d"} and 0.5 < (drawn == "c").mean() < 0.7  # their 3 : 2 frequencies
+    assert ColumnCodec.fit(s, "categorical", None, 50).classes == ["a", "b", "c", "d"]
+
+
+def test_rare_categories_are_pooled_but_the_targets_classes_are_kept():
+    rng = np.random.default_rng(5)
+    n = 400
+    df = pd.DataFrame({"plan": rng.choice(["x", "y"], n), "n": rng.normal(size=n)})
+    df.loc[:2, "plan"] = "tiny"  # 3 rows
+    df["label"] = np.where(df["n"] > 0, "pos", "neg")
+    df.loc[:3, "label"] = "rare"  # a 4-row class of the target
+    schema = Schema.detect(df, target="label")
+    gen = make_generator("synthlab", random_state=0, min_samples_leaf=5).fit(df, schema)
+    codecs = {c.name: c for c in gen.codecs_}
+    assert codecs["plan"].rare_values == ["tiny"]
+    assert "rare" in codecs["label"].classes
+    syn = gen.sample(4000, seed=0)
+    assert (syn["plan"] == "tiny").any() and (syn["label"] == "rare").any()
