@@ -624,8 +624,8 @@ class ScoredStep(Step):
         x = self.design(zz)
         self.classes = labels if classes is not None else None
         with _one_thread():
-            self.rounds, held_out = cross_fitted_rounds(x, yy, self.classes, seed)
-            self.model = _boosting(self.classes is not None, self.rounds, seed).fit(x, yy)
+            self.rounds, held_out = cross_fitted_rounds(x, yy, self.classes, seed, min_leaf)
+            self.model = _boosting(self.classes is not None, self.rounds, seed, min_leaf).fit(x, yy)
         held_out = self._blend(zz, yy, codecs, held_out, seed)
         if self.classes is not None:
             return self
@@ -689,11 +689,13 @@ _BOOST_FOLDS = 4
 _BOOST_ROWS = 20_000  # rows the number of rounds is chosen on (a seeded subset above that)
 
 
-def _boosting(classify: bool, rounds: int, seed: int):
+def _boosting(classify: bool, rounds: int, seed: int, min_leaf: int):
+    """Shallow boosting whose leaves may be as small as the generator's (sklearn's default of 20 rows
+    cannot see a group of 15 rows with a strong effect: a denied mortgage insurance)."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
     model = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
-    return model(max_iter=max(rounds, 1), learning_rate=0.1, max_depth=3, min_samples_leaf=20,
+    return model(max_iter=max(rounds, 1), learning_rate=0.1, max_depth=3, min_samples_leaf=max(min_leaf, 1),
                  early_stopping=False, random_state=seed)
 
 
@@ -712,7 +714,8 @@ def boost_folds(n: int, seed: int) -> tuple[np.ndarray, list[tuple[np.ndarray, n
     return sub, [(sub[fold != k], sub[fold == k]) for k in range(_BOOST_FOLDS)]
 
 
-def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None, seed: int) -> tuple[int, np.ndarray]:
+def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None, seed: int,
+                        min_leaf: int = 5) -> tuple[int, np.ndarray]:
     """Boosting rounds that predict held-out rows best, and every row's held-out prediction at that
     many rounds (numbers: a column of predictions for every row; classes: class probabilities, NaN
     for rows outside the subset).
@@ -726,7 +729,7 @@ def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None
     :data:`_BOOST_ROWS` rows the rounds are chosen on a seeded subset."""
     n = len(y)
     sub, parts = boost_folds(n, seed)
-    models = [_boosting(classes is not None, 1, seed).set_params(warm_start=True) for _ in parts]
+    models = [_boosting(classes is not None, 1, seed, min_leaf).set_params(warm_start=True) for _ in parts]
     width = 1 if classes is None else len(classes)
     best, best_loss, waited, done = 0, np.inf, 0, 0
     best_pred: np.ndarray | None = None
@@ -758,7 +761,7 @@ def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None
     held_out = best_pred if best_pred is not None else np.full((n, 1), np.nan)
     if len(sub) < n:  # rows outside the subset: a model on the subset, at the chosen rounds
         rest = np.setdiff1d(np.arange(n), sub)
-        held_out[rest, 0] = _boosting(False, best, seed).fit(x[sub], y[sub]).predict(x[rest])
+        held_out[rest, 0] = _boosting(False, best, seed, min_leaf).fit(x[sub], y[sub]).predict(x[rest])
     return best, held_out
 
 
