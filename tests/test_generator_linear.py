@@ -140,3 +140,17 @@ def test_boosting_sees_a_group_smaller_than_sklearns_default_leaf():
 
     assert learned(5) >= 0.8
     assert learned(5) > learned(20) + 0.1
+
+
+def test_above_the_cross_fitting_cap_the_blend_uses_the_capped_rows(monkeypatch):
+    """A large table cross-fits on a seeded subset; the linear model is fitted there too (a one-hot
+    matrix of every row would take gigabytes) and still predicts every row."""
+    import synthlab.generators._trees as trees
+
+    monkeypatch.setattr(trees, "_BOOST_ROWS", 400)
+    z = _table(1500)
+    y = np.nan_to_num(z[:, 0]) + 0.5 * z[:, 2] + np.random.default_rng(3).normal(scale=1.0, size=len(z))
+    step = _step(y, z)
+    assert step.weight >= 0.5
+    pred = step.predict(np.column_stack([z, y]))
+    assert np.isfinite(pred).all() and np.corrcoef(pred, y)[0, 1] > 0.5

@@ -146,18 +146,19 @@ def _probabilities(score: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -
 
 
 def cross_fitted_linear(model: LinearModel, z: np.ndarray, y: np.ndarray, parts: list) -> np.ndarray:
-    """Held-out predictions of the linear model on the given folds (rows outside the folds: NaN)."""
-    x = model.matrix(z)
+    """Held-out predictions of the linear model on the given folds (rows outside the folds: NaN).
+    Design matrices are built per fold, for the folds' rows only (a capped subset of a large table)."""
     classify = model.classes is not None
     out = np.full((len(y), len(model.classes)) if classify else len(y), np.nan)
     for fit_rows, test_rows in parts:
-        est = model.estimator().fit(x[fit_rows], y[fit_rows])
+        est = model.estimator().fit(model.matrix(z[fit_rows]), y[fit_rows])
+        x_test = model.matrix(z[test_rows])
         if classify:
             proba = np.zeros((len(test_rows), len(model.classes)))
-            proba[:, np.searchsorted(model.classes, est.classes_)] = est.predict_proba(x[test_rows])
+            proba[:, np.searchsorted(model.classes, est.classes_)] = est.predict_proba(x_test)
             out[test_rows] = proba
         else:
-            out[test_rows] = est.predict(x[test_rows])
+            out[test_rows] = est.predict(x_test)
     return out
 
 

@@ -648,8 +648,8 @@ class ScoredStep(Step):
         self.weight = blend_weight(boosted, lin, y, self.classes)
         if self.weight == 0:
             return held_out
-        with _one_thread("blas"):
-            self.linear = linear.fit(z, y)
+        with _one_thread("blas"):  # on the cross-fitting rows: at most _BOOST_ROWS, plenty for a linear model
+            self.linear = linear.fit(z[sub], y[sub])
         if self.classes is not None:
             return held_out
         if len(sub) < len(y):  # rows outside the subset: the boosting's prediction there is from a subset model
