@@ -286,3 +286,14 @@ def test_backoff_reaches_each_node_with_the_product_of_its_path():
     expected = [pools.reach[k, deep] - (pools.reach[k + 1, deep] if k + 1 < depth else 0.0) for k in range(depth)]
     observed = [(drawn == pools.ancestors[k, deep]).mean() for k in range(depth)]
     np.testing.assert_allclose(observed, expected, atol=0.01)
+
+
+def test_a_target_class_of_one_row_does_not_break_the_fit():
+    """A cross-fitting fold can miss a class of one row, leaving its models one class (sklearn's
+    boosting then still returns two probability columns; this fit raised a shape error)."""
+    rng = np.random.default_rng(0)
+    n = 300
+    df = pd.DataFrame({"x": rng.normal(size=n), "g": rng.choice(list("pq"), n), "t": ["a"] * (n - 1) + ["b"]})
+    gen = fit(df, Schema.detect(df, target="t"))
+    assert gen.relabel_ is not None and gen.relabel_.model is not None
+    assert set(gen.sample(2000, seed=0)["t"]) <= {"a", "b"}

@@ -151,6 +151,9 @@ def cross_fitted_linear(model: LinearModel, z: np.ndarray, y: np.ndarray, parts:
     classify = model.classes is not None
     out = np.full((len(y), len(model.classes)) if classify else len(y), np.nan)
     for fit_rows, test_rows in parts:
+        if classify and np.unique(y[fit_rows]).size < 2:  # a fold without the one or two rows of a class
+            out[test_rows] = (model.classes == y[fit_rows][0]).astype(float)
+            continue
         est = model.estimator().fit(model.matrix(z[fit_rows]), y[fit_rows])
         x_test = model.matrix(z[test_rows])
         if classify:

@@ -700,9 +700,18 @@ def _boosting(classify: bool, rounds: int, seed: int, min_leaf: int):
 
 
 def _class_proba(model, x: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    proba = np.zeros((len(x), len(classes)))
-    proba[:, np.searchsorted(classes, model.classes_)] = model.predict_proba(x)
-    return proba
+    return _aligned(model.predict_proba(x), model.classes_, classes)
+
+
+def _aligned(proba: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """A model's class probabilities as columns of ``classes``. A cross-fitting fold may miss a class
+    of one or two rows; with a single class left, sklearn's boosting still returns two columns."""
+    out = np.zeros((len(proba), len(classes)))
+    if len(fitted) == 1:
+        out[:, np.searchsorted(classes, fitted[0])] = 1.0
+    else:
+        out[:, np.searchsorted(classes, fitted)] = proba
+    return out
 
 
 def boost_folds(n: int, seed: int) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
@@ -771,12 +780,7 @@ def _staged(model, x: np.ndarray, classes: np.ndarray | None, looks: list[int]):
     stages = model.staged_predict(x) if classes is None else model.staged_predict_proba(x)
     for rounds, p in enumerate(stages, start=1):
         if rounds in at:
-            if classes is None:
-                yield at[rounds], p[:, None]
-            else:
-                out = np.zeros((len(x), len(classes)))
-                out[:, np.searchsorted(classes, model.classes_)] = p
-                yield at[rounds], out
+            yield at[rounds], p[:, None] if classes is None else _aligned(p, model.classes_, classes)
 
 
 def _one_thread(user_api: str = "openmp"):
