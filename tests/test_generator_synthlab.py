@@ -89,8 +89,7 @@ def test_column_order_param():
     gen = fit(df, column_order='["income", "region"]')
     assert gen.order_[:2] == ["income", "region"] and sorted(gen.order_) == sorted(df.columns)
     assert fit(df, column_order="data").order_ == list(df.columns)
-    auto = fit(df, Schema.detect(df, target="age")).order_
-    assert auto[0] == "sex" and auto[-1] == "age"  # fewest values first, the target last
+    assert fit(df, Schema.detect(df, target="age")).order_[-1] == "age"  # a numeric target last
     with pytest.raises(GeneratorError, match="not learned"):
         fit(df, column_order='["nope"]')
     with pytest.raises(GeneratorError, match="twice"):
@@ -297,3 +296,26 @@ def test_a_target_class_of_one_row_does_not_break_the_fit():
     gen = fit(df, Schema.detect(df, target="t"))
     assert gen.relabel_ is not None and gen.relabel_.model is not None
     assert set(gen.sample(2000, seed=0)["t"]) <= {"a", "b"}
+
+
+def test_auto_order_draws_the_most_connected_columns_first():
+    """A county's wage and tuition levels fix its region; coin flips relate to nothing. The county
+    columns are drawn first (so counties keep their real combinations), the coins last; a
+    categorical target goes first whatever its connections."""
+    from synthlab.generators.synthlab import _dependence, auto_order
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    county = rng.integers(0, 40, n)
+    df = pd.DataFrame({
+        "coin": rng.choice(["h", "t"], n),
+        "region": np.where(county < 10, "west", "other"),
+        "wage": (7 + county * 0.13).round(2),
+        "tuition": (0.4 + (county % 7) * 0.2 + (county < 10) * 0.5).round(2),
+        "dice": rng.integers(1, 7, n),
+    })
+    order = auto_order(df, Schema.detect(df))
+    assert set(order[:2]) == {"wage", "tuition"} and set(order[-2:]) == {"coin", "dice"}
+    assert auto_order(df, Schema.detect(df, target="coin"))[0] == "coin"
+    a, b = rng.integers(0, 5, n), rng.integers(0, 5, n)
+    assert _dependence(a, a) > 0.99 and abs(_dependence(a, b)) < 0.01

@@ -68,6 +68,9 @@ _ATOM_SHARE = 0.01  # a number must be held by this share of rows to count as a 
 _CATEGORY_SE_RULE = 1.0
 _FIT_THREADS = 4  # columns fitted side by side (capped by the machine's cores)
 _NUMBER_SE_RULE = 0.0
+_ORDER_ROWS = 5_000  # rows the column dependences are measured on (a seeded sample above that)
+_ORDER_BINS = 10  # numbers with more distinct values are cut into this many quantile bins
+_ORDER_LEVELS = 32  # up to this many distinct values are kept as they are (categories: the most frequent)
 
 
 class SynthLabGenerator(Generator):
@@ -105,8 +108,9 @@ class SynthLabGenerator(Generator):
                       "share real data itself repeats, 'all' = every one, 'off' = none.",
                       choices=("excess", "all", "off")),
             ParamSpec("column_order", "str", "auto",
-                      "Order columns are drawn in: 'auto', 'data' (as in the table) or a JSON list of "
-                      "column names (the rest follow automatically).", advanced=True),
+                      "Order columns are drawn in: 'auto' (the columns most related to the others first), "
+                      "'data' (as in the table) or a JSON list of column names (the rest follow "
+                      "automatically).", advanced=True),
             ParamSpec("target_model", "bool", True,
                       "Draw the target from gradient boosting on every other column, blended with a linear "
                       "model where that predicts held-out rows better (a category from its class "
@@ -206,7 +210,7 @@ class SynthLabGenerator(Generator):
         names = list(data.columns)
         text = str(self.column_order).strip()
         if text in ("", "auto"):
-            return auto_order(data, schema)
+            return auto_order(data, schema, self.random_state)
         if text == "data":
             return names
         try:
@@ -220,7 +224,7 @@ class SynthLabGenerator(Generator):
             raise GeneratorError(f"'column_order' names columns that are not learned: {', '.join(unknown)}.")
         if len(set(wanted)) != len(wanted):
             raise GeneratorError("'column_order' lists a column twice.")
-        rest = [c for c in auto_order(data, schema) if c not in wanted]
+        rest = [c for c in auto_order(data, schema, self.random_state) if c not in wanted]
         return [*wanted, *rest]
 
     # ----- sampling ----------------------------------------------------------------------------
@@ -287,17 +291,65 @@ def _run_side_by_side(tasks: list, on_progress: ProgressCallback | None, message
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def auto_order(data: pd.DataFrame, schema: Schema) -> list[str]:
-    """Fewest distinct values first, so that coarse columns condition the fine ones.
+def auto_order(data: pd.DataFrame, schema: Schema, seed: int = 0) -> list[str]:
+    """Most connected columns first, so that the columns others depend on condition them.
 
-    A categorical target is so drawn early and every other column is drawn given it (then redrawn
-    from its model, see :class:`SynthLabGenerator`); a numeric target goes last, where its
-    gradient-boosting step sees every other column (see :class:`ScoredStep`)."""
+    A column's connection is its summed mutual information with every other column (normalised,
+    less its small-sample bias). Columns that carry a group's identity (a county's wage and tuition,
+    which fix its region, unemployment and distance) so come first and are drawn with their real
+    combinations; drawn later, trees on a few coarse columns mix the groups' values. A categorical
+    target is drawn first (every other column then follows it; it is redrawn from its model, see
+    :class:`SynthLabGenerator`); a numeric target goes last, where its gradient-boosting step sees
+    every other column (see :class:`ScoredStep`)."""
     names = list(data.columns)
-    distinct = {c: data[c].nunique(dropna=False) for c in names}
-    numeric_target = schema.target in names and schema[schema.target].kind == Kind.NUMERICAL
-    last = schema.target if numeric_target else None
-    return sorted(names, key=lambda c: (c == last, distinct[c], names.index(c)))
+    target = schema.target if schema.target in names else None
+    rows = data
+    if len(rows) > _ORDER_ROWS:
+        rows = rows.iloc[np.sort(np.random.default_rng(seed).choice(len(rows), _ORDER_ROWS, replace=False))]
+    codes = {c: _order_codes(rows[c]) for c in names}
+    strength = dict.fromkeys(names, 0.0)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            m = _dependence(codes[a], codes[b])
+            strength[a] += m
+            strength[b] += m
+    first = [target] if target is not None and schema[target].kind != Kind.NUMERICAL else []
+    last = [target] if target is not None and schema[target].kind == Kind.NUMERICAL else []
+    middle = sorted((c for c in names if c not in first + last), key=lambda c: (-strength[c], names.index(c)))
+    return first + middle + last
+
+
+def _order_codes(s: pd.Series) -> np.ndarray:
+    """Small integer codes of a column: its values (the most frequent ones, the rest pooled) or,
+    for a number with many values, its quantile bin; missing values are a code of their own."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        s = s.astype("int64").where(s.notna())
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) and s.nunique() > _ORDER_LEVELS:
+        ranks = s.rank(method="first", pct=True).to_numpy(dtype=np.float64)
+        bins = np.minimum((np.nan_to_num(ranks) * _ORDER_BINS).astype(np.int64), _ORDER_BINS - 1)
+        return np.where(np.isnan(ranks), _ORDER_BINS, bins)
+    keys = s.astype(object).where(s.notna(), None).astype(str)
+    counts = keys.value_counts()
+    kept = {v: i for i, v in enumerate(counts.index[:_ORDER_LEVELS])}
+    return keys.map(kept).fillna(len(kept)).to_numpy(dtype=np.int64)
+
+
+def _dependence(a: np.ndarray, b: np.ndarray) -> float:
+    """Mutual information of two code columns less its small-sample bias ((R-1)(C-1)/2n, Miller and
+    Madow), over the mean of their entropies: 0 = independent, 1 = each fixes the other."""
+    n = len(a)
+    if n == 0:
+        return 0.0
+    ka, kb = int(a.max()) + 1, int(b.max()) + 1
+    joint = np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb) / n
+    pa, pb = joint.sum(axis=1), joint.sum(axis=0)
+    ha = -np.sum(pa[pa > 0] * np.log(pa[pa > 0]))
+    hb = -np.sum(pb[pb > 0] * np.log(pb[pb > 0]))
+    nz = joint > 0
+    mi = np.sum(joint[nz] * np.log(joint[nz] / np.outer(pa, pb)[nz]))
+    bias = ((pa > 0).sum() - 1) * ((pb > 0).sum() - 1) / (2 * n)
+    scale = (ha + hb) / 2
+    return float(max(mi - bias, 0.0) / scale) if scale > 0 else 0.0
 
 
 def _row_hashes(z: np.ndarray, columns: list[int], codecs: list[ColumnCodec]) -> np.ndarray:
