@@ -36,7 +36,8 @@ predicts held-out rows best (boosting alone stops short of a smooth relation), s
 synthetic rows learn what real rows teach: a categorical target is drawn first (every other column
 follows it, keeping how the classes differ) and redrawn at the end from the model's class
 probabilities given the row; a numeric target is drawn last, from real target values of rows whose
-held-out prediction is like the synthetic row's. Sampling is vectorised per column: one ``tree.apply`` call gives every row its
+held-out prediction is like the synthetic row's. Columns are drawn most connected first (see
+:func:`auto_order`). Sampling is vectorised per column: one ``tree.apply`` call gives every row its
 leaf and one numpy draw its value; nothing loops over rows. See
 :mod:`synthlab.generators._trees` for the pieces.
 """
