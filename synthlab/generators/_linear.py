@@ -48,20 +48,26 @@ class LinearTerm:
     def width(self) -> int:
         return self.n_codes if self.n_codes else 1 + int(self.has_missing)
 
+    def _codes(self, v: np.ndarray) -> np.ndarray:
+        return np.clip(np.nan_to_num(v), 0, self.n_codes - 1).astype(np.int64)
+
+    def _scaled(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Clipped, standardised numbers (0 where missing) and the missing mask."""
+        miss = np.isnan(v)
+        return np.where(miss, 0.0, (np.clip(v, self.low, self.high) - self.mean) / self.sd), miss
+
     def columns(self, v: np.ndarray) -> np.ndarray:
         if self.n_codes:
             out = np.zeros((len(v), self.n_codes))
-            out[np.arange(len(v)), np.clip(np.nan_to_num(v), 0, self.n_codes - 1).astype(np.int64)] = 1.0
+            out[np.arange(len(v)), self._codes(v)] = 1.0
             return out
-        miss = np.isnan(v)
-        scaled = np.where(miss, 0.0, (np.clip(v, self.low, self.high) - self.mean) / self.sd)
+        scaled, miss = self._scaled(v)
         return np.column_stack([scaled, miss]) if self.has_missing else scaled[:, None]
 
     def contribution(self, v: np.ndarray) -> np.ndarray:
         if self.n_codes:
-            return self.table[np.clip(np.nan_to_num(v), 0, self.n_codes - 1).astype(np.int64)]
-        miss = np.isnan(v)
-        scaled = np.where(miss, 0.0, (np.clip(v, self.low, self.high) - self.mean) / self.sd)
+            return self.table[self._codes(v)]
+        scaled, miss = self._scaled(v)
         out = scaled[:, None] * self.coef[None, :]
         if self.missing is not None:
             out[miss] = self.missing
@@ -140,8 +146,18 @@ def _probabilities(score: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -
     else:
         e = np.exp(score - score.max(axis=1, keepdims=True))
         fitted_proba = e / e.sum(axis=1, keepdims=True)
-    out = np.zeros((len(score), len(classes)))
-    out[:, np.searchsorted(classes, fitted)] = fitted_proba
+    return aligned(fitted_proba, fitted, classes)
+
+
+def aligned(proba: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """A model's class probabilities as columns of ``classes``. A cross-fitting fold may miss a class
+    of one or two rows; with a single class left, the probabilities are 1 for it (sklearn's boosting
+    still returns two columns then)."""
+    out = np.zeros((len(proba), len(classes)))
+    if len(fitted) == 1:
+        out[:, np.searchsorted(classes, fitted[0])] = 1.0
+    else:
+        out[:, np.searchsorted(classes, fitted)] = proba
     return out
 
 
@@ -151,15 +167,14 @@ def cross_fitted_linear(model: LinearModel, z: np.ndarray, y: np.ndarray, parts:
     classify = model.classes is not None
     out = np.full((len(y), len(model.classes)) if classify else len(y), np.nan)
     for fit_rows, test_rows in parts:
-        if classify and np.unique(y[fit_rows]).size < 2:  # a fold without the one or two rows of a class
-            out[test_rows] = (model.classes == y[fit_rows][0]).astype(float)
+        present = np.unique(y[fit_rows]) if classify else None
+        if classify and present.size < 2:  # a fold without the one or two rows of a class
+            out[test_rows] = aligned(np.ones((len(test_rows), 1)), present, model.classes)
             continue
         est = model.estimator().fit(model.matrix(z[fit_rows]), y[fit_rows])
         x_test = model.matrix(z[test_rows])
         if classify:
-            proba = np.zeros((len(test_rows), len(model.classes)))
-            proba[:, np.searchsorted(model.classes, est.classes_)] = est.predict_proba(x_test)
-            out[test_rows] = proba
+            out[test_rows] = aligned(est.predict_proba(x_test), est.classes_, model.classes)
         else:
             out[test_rows] = est.predict(x_test)
     return out

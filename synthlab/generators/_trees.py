@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from synthlab.generators._linear import LinearModel, blend_weight, cross_fitted_linear
+from synthlab.generators._linear import LinearModel, aligned, blend_weight, cross_fitted_linear
 
 # numeric columns with few distinct values, or many rows per value, take a fixed set of levels
 # (a rating, a county's unemployment rate): they are drawn as they are, never smoothed
@@ -700,18 +700,7 @@ def _boosting(classify: bool, rounds: int, seed: int, min_leaf: int):
 
 
 def _class_proba(model, x: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    return _aligned(model.predict_proba(x), model.classes_, classes)
-
-
-def _aligned(proba: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """A model's class probabilities as columns of ``classes``. A cross-fitting fold may miss a class
-    of one or two rows; with a single class left, sklearn's boosting still returns two columns."""
-    out = np.zeros((len(proba), len(classes)))
-    if len(fitted) == 1:
-        out[:, np.searchsorted(classes, fitted[0])] = 1.0
-    else:
-        out[:, np.searchsorted(classes, fitted)] = proba
-    return out
+    return aligned(model.predict_proba(x), model.classes_, classes)
 
 
 def boost_folds(n: int, seed: int) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
@@ -780,7 +769,7 @@ def _staged(model, x: np.ndarray, classes: np.ndarray | None, looks: list[int]):
     stages = model.staged_predict(x) if classes is None else model.staged_predict_proba(x)
     for rounds, p in enumerate(stages, start=1):
         if rounds in at:
-            yield at[rounds], p[:, None] if classes is None else _aligned(p, model.classes_, classes)
+            yield at[rounds], p[:, None] if classes is None else aligned(p, model.classes_, classes)
 
 
 def _one_thread(user_api: str = "openmp"):
