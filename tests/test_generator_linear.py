@@ -108,15 +108,18 @@ def test_rare_categories_are_pooled_but_the_targets_classes_are_kept():
     n = 400
     df = pd.DataFrame({"plan": rng.choice(["x", "y"], n), "n": rng.normal(size=n)})
     df.loc[:2, "plan"] = "tiny"  # 3 rows
+    df.loc[10:17, "plan"] = "small"  # 8 rows: one leaf of 5, not two
+    df.loc[20:29, "plan"] = "two_leaves"  # 10 rows
     df["label"] = np.where(df["n"] > 0, "pos", "neg")
     df.loc[:3, "label"] = "rare"  # a 4-row class of the target
     schema = Schema.detect(df, target="label")
     gen = make_generator("synthlab", random_state=0, min_samples_leaf=5).fit(df, schema)
     codecs = {c.name: c for c in gen.codecs_}
-    assert codecs["plan"].rare_values == ["tiny"]
+    assert sorted(codecs["plan"].rare_values) == ["small", "tiny"]
+    assert "two_leaves" in codecs["plan"].classes
     assert "rare" in codecs["label"].classes
     syn = gen.sample(4000, seed=0)
-    assert (syn["plan"] == "tiny").any() and (syn["label"] == "rare").any()
+    assert (syn["plan"] == "tiny").any() and (syn["plan"] == "small").any() and (syn["label"] == "rare").any()
 
 
 def test_boosting_sees_a_group_smaller_than_sklearns_default_leaf():

@@ -20,10 +20,10 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
 * **smoothing**: continuous numbers get Gaussian noise of Silverman's width on their leaf, with
   the leaf's variance kept (``smoothing``); spikes (a pile of zeros) and columns with a set of
   levels are drawn as they are;
-* **rare categories**: a category held by fewer rows than ``min_samples_leaf`` shares one code
-  with the other rare ones (no tree learns what goes with it; its value is drawn from their
-  frequencies), since a model of a handful of rows can only repeat them. The target's classes are
-  kept;
+* **rare categories**: a category held by fewer rows than two leaves (2 × ``min_samples_leaf``)
+  shares one code with the other rare ones (no tree learns what goes with it; its value is drawn
+  from their frequencies): a tree could give it at most one leaf of its own, and drawing from that
+  leaf would only repeat its handful of rows. The target's classes are kept;
 * **copy control**: rows equal to a training row are redrawn beyond the share of training rows that
   equal another training row (what a fresh real sample shows, less two standard errors;
   ``reject_copies="excess"``), or all of them (``"all"``). A modelled target is left out of the
@@ -67,6 +67,7 @@ _ATOM_SHARE = 0.01  # a number must be held by this share of rows to count as a 
 # fine structure (a county's rates, sizes measured three ways) a detector would otherwise notice,
 # and are protected by smoothing instead. The target keeps its best-scoring leaves too.
 _CATEGORY_SE_RULE = 1.0
+_RARE_LEAVES = 2  # a category needs this many leaves' worth of rows to be modelled (fewer: pooled as rare)
 _FIT_THREADS = 4  # columns fitted side by side (capped by the machine's cores)
 _NUMBER_SE_RULE = 0.0
 _ORDER_ROWS = 5_000  # rows the column dependences are measured on (a seeded sample above that)
@@ -89,7 +90,7 @@ class SynthLabGenerator(Generator):
             ParamSpec("min_samples_leaf", "int", 5,
                       "Privacy: every value is drawn from a leaf of at least this many real rows (leaves "
                       "grow larger where finer ones do not predict unseen rows); categories held by fewer "
-                      "rows are pooled and drawn apart from the other columns.", low=1, high=100_000),
+                      "than twice as many rows are pooled and drawn apart from the other columns.", low=1, high=100_000),
             ParamSpec("smoothing", "float", 1.0,
                       "Privacy: noise on drawn numbers, as a share of the usual kernel width (0 = numbers "
                       "drawn as stored, 1 = Silverman's width on each leaf).", low=0.0, high=3.0),
@@ -138,9 +139,9 @@ class SynthLabGenerator(Generator):
         for name in order:
             spec = schema[name]
             decimals = 0 if spec.integer else spec.decimals
-            # a category held by fewer rows than a leaf is pooled with the other rare ones (the
-            # target's classes are kept: models learn from them)
-            min_count = 1 if name == schema.target else int(self.min_samples_leaf)
+            # a category too small for two leaves (a tree could only repeat its rows) is pooled with
+            # the other rare ones (the target's classes are kept: models learn from them)
+            min_count = 1 if name == schema.target else _RARE_LEAVES * int(self.min_samples_leaf)
             self.codecs_.append(ColumnCodec.fit(data[name], spec.kind.value, decimals, self.max_categories, min_count))
         z = np.column_stack([c.encode(data[c.name]) for c in self.codecs_]) if order else np.empty((len(data), 0))
         is_target = [c.name == schema.target for c in self.codecs_]
