@@ -157,3 +157,22 @@ def test_above_the_cross_fitting_cap_the_blend_uses_the_capped_rows(monkeypatch)
     assert step.weight >= 0.5
     pred = step.predict(np.column_stack([z, y]))
     assert np.isfinite(pred).all() and np.corrcoef(pred, y)[0, 1] > 0.5
+
+
+def test_small_categories_that_fix_another_column_are_kept_out_of_the_rare_pool():
+    """A country of 6 rows always on one continent is a fact of the table, not noise: pooling it
+    would put synthetic countries on random continents. A 6-row level that fixes nothing is pooled."""
+    rng = np.random.default_rng(3)
+    countries = [f"c{i}" for i in range(40)]
+    continent = {c: ["Africa", "Asia", "Europe", "Americas", "Oceania"][i % 5] for i, c in enumerate(countries)}
+    country = np.repeat(countries, 6)
+    df = pd.DataFrame({"country": country, "continent": [continent[c] for c in country],
+                       "noise": rng.choice([f"n{i}" for i in range(40)], len(country)),
+                       "x": rng.normal(size=len(country))})
+    schema = Schema.detect(df)
+    gen = make_generator("synthlab", random_state=0).fit(df, schema)
+    codecs = {c.name: c for c in gen.codecs_}
+    assert codecs["country"].rare_code is None  # every country kept
+    assert codecs["noise"].rare_values  # levels of about 6 rows that fix nothing: pooled
+    syn = gen.sample(2000, seed=0)
+    assert (syn["continent"] == syn["country"].map(continent)).mean() > 0.98

@@ -396,10 +396,10 @@ class ColumnCodec:
     # ----- encoding --------------------------------------------------------------------
     @classmethod
     def fit(cls, s: pd.Series, source: str, decimals: int | None, max_categories: int,
-            min_count: int = 1) -> ColumnCodec:
+            min_count: int = 1, keep: frozenset = frozenset()) -> ColumnCodec:
         """Categories beyond the ``max_categories`` most frequent, or held by fewer than ``min_count``
-        rows, share the rare code: no tree learns what goes with them, since a model of a category
-        seen a handful of times can only repeat those rows."""
+        rows and not in ``keep``, share the rare code: no tree learns what goes with them, since a
+        model of a category seen a handful of times can only repeat those rows."""
         if source in ("numerical", "datetime"):
             codec = cls(s.name, "num", source, decimals=decimals)
             if source == "datetime":
@@ -415,7 +415,9 @@ class ColumnCodec:
         counts = keys.value_counts(dropna=False)
         missing = counts.index.isna()
         present = counts[~missing]
-        kept = min(max_categories, int((present >= min_count).sum()))
+        modelled = (present >= min_count) | present.index.isin(list(keep))
+        present = pd.concat([present[modelled], present[~modelled]])  # stable: by count within each
+        kept = min(max_categories, int(modelled.sum()))
         top = list(present.index[:kept])
         rare = present.iloc[kept:]
         codec.classes = top

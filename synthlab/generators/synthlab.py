@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from synthlab.errors import GeneratorError
-from synthlab.generators._trees import ColumnCodec, ScoredStep, Step
+from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, ScoredStep, Step
 from synthlab.generators.base import Generator, ParamSpec
 from synthlab.progress import ProgressCallback, report
 from synthlab.schema import Kind, Schema
@@ -141,8 +141,13 @@ class SynthLabGenerator(Generator):
             decimals = 0 if spec.integer else spec.decimals
             # a category too small for two leaves (a tree could only repeat its rows) is pooled with
             # the other rare ones (the target's classes are kept: models learn from them)
-            min_count = 1 if name == schema.target else _RARE_LEAVES * int(self.min_samples_leaf)
-            self.codecs_.append(ColumnCodec.fit(data[name], spec.kind.value, decimals, self.max_categories, min_count))
+            min_count, keep = 1, frozenset()
+            if name != schema.target and spec.kind in (Kind.CATEGORICAL, Kind.BOOLEAN):
+                min_count = _RARE_LEAVES * int(self.min_samples_leaf)
+                keep = determining_levels(data, name, [c for c in order if c != name and schema[c].kind in (
+                    Kind.CATEGORICAL, Kind.BOOLEAN)], int(self.min_samples_leaf), min_count)
+            self.codecs_.append(ColumnCodec.fit(data[name], spec.kind.value, decimals, self.max_categories,
+                                                min_count, keep))
         z = np.column_stack([c.encode(data[c.name]) for c in self.codecs_]) if order else np.empty((len(data), 0))
         is_target = [c.name == schema.target for c in self.codecs_]
         relabel = self._relabels(schema)
@@ -291,6 +296,30 @@ def _run_side_by_side(tasks: list, on_progress: ProgressCallback | None, message
         return [f.result() for f in futures]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def determining_levels(data: pd.DataFrame, column: str, others: list[str], low: int, high: int) -> frozenset:
+    """Levels of ``column`` held by ``low`` to ``high`` - 1 rows that fix another category column:
+    all their rows share one value of it, which chance would give with probability below
+    :data:`SPLIT_ALPHA` (a country's continent, an account's branch). Such a level is kept out of
+    the rare pool, since pooling it would draw the other column at random (a country on the wrong
+    continent) — it is a fact about the whole table, not a handful of rows' noise."""
+    keys = data[column].astype(object).where(data[column].notna(), None)
+    counts = keys.value_counts()
+    candidates = counts[(counts >= low) & (counts < high)]
+    if candidates.empty or not others:
+        return frozenset()
+    rows = keys.isin(candidates.index).to_numpy()
+    level = keys[rows]
+    kept: set = set()
+    for other in others:
+        values = data[other].astype(object).where(data[other].notna(), "<missing>")
+        share = values.map(values.value_counts(normalize=True))[rows]
+        by_level = pd.DataFrame({"level": level, "value": values[rows], "share": share}).groupby("level")
+        single = by_level["value"].nunique() == 1
+        chance = by_level["share"].first() ** candidates.reindex(single.index)
+        kept.update(single.index[single & (chance < SPLIT_ALPHA)])
+    return frozenset(kept)
 
 
 def auto_order(data: pd.DataFrame, schema: Schema, seed: int = 0) -> list[str]:
