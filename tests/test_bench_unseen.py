@@ -1,0 +1,26 @@
+"""bench/unseen.py: its real tables load offline (they ship inside plotly and scikit-learn)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.unseen import DATASETS, load, render
+from synthlab.schema import Schema
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_bundled_real_tables_load_with_their_target(name):
+    df, target = load(name)
+    assert len(df) >= 150 and target in df
+    assert Schema.detect(df, target=target).task in ("classification", "regression")
+
+
+def test_render_marks_a_missed_target_in_bold():
+    row = {"detection_auc": 0.7, "pair_trends": 0.9, "tstr": 0.8, "closer_to_train": 0.52, "exact_copies": 0.0,
+           "fit_sample_s": 1.0}
+    hold = {"detection_auc": 0.5, "pair_trends": 0.9, "tstr": 0.8, "closer_to_train": 0.5, "exact_copies": 0.0}
+    text = render({"t": {"rows": 10, "columns": 3, "task": "regression", "holdout": [hold],
+                         "synthlab": [row], "gaussian_copula": [{**row, "fit_sample_s": 2.0}]}},
+                  {"finished": "now", "command": "python bench/unseen.py", "seeds": 1})
+    line = next(x for x in text.splitlines() if "`synthlab`" in x)
+    assert "**0.700**" in line and "| ×1.000 |" in line and "| 0.520 |" in line
