@@ -303,23 +303,25 @@ def determining_levels(data: pd.DataFrame, column: str, others: list[str], low: 
     all their rows share one value of it, which chance would give with probability below
     :data:`SPLIT_ALPHA` (a country's continent, an account's branch). Such a level is kept out of
     the rare pool, since pooling it would draw the other column at random (a country on the wrong
-    continent) — it is a fact about the whole table, not a handful of rows' noise."""
-    keys = data[column].astype(object).where(data[column].notna(), None)
-    counts = keys.value_counts()
-    candidates = counts[(counts >= low) & (counts < high)]
-    if candidates.empty or not others:
+    continent): it is a fact about the whole table, not a handful of rows' noise."""
+    codes, levels = pd.factorize(data[column])  # missing: -1, never a level to keep
+    counts = np.bincount(codes[codes >= 0], minlength=len(levels))
+    candidate = (counts >= low) & (counts < high)
+    if not candidate.any() or not others:
         return frozenset()
-    rows = keys.isin(candidates.index).to_numpy()
-    level = keys[rows]
-    kept: set = set()
+    rows = np.flatnonzero(candidate[np.maximum(codes, 0)] & (codes >= 0))
+    level = codes[rows]
+    kept = np.zeros(len(levels), dtype=bool)
     for other in others:
-        values = data[other].astype(object).where(data[other].notna(), "<missing>")
-        share = values.map(values.value_counts(normalize=True))[rows]
-        by_level = pd.DataFrame({"level": level, "value": values[rows], "share": share}).groupby("level")
-        single = by_level["value"].nunique() == 1
-        chance = by_level["share"].first() ** candidates.reindex(single.index)
-        kept.update(single.index[single & (chance < SPLIT_ALPHA)])
-    return frozenset(kept)
+        values = pd.factorize(data[other], use_na_sentinel=False)[0]
+        share = np.bincount(values) / len(values)
+        pairs = np.unique(level.astype(np.int64) * (values.max() + 1) + values[rows])
+        owner, value = pairs // (values.max() + 1), pairs % (values.max() + 1)
+        single = np.bincount(owner, minlength=len(levels)) == 1
+        chance = np.ones(len(levels))
+        chance[owner] = share[value] ** counts[owner]  # read only where the level has one value
+        kept |= candidate & single & (chance < SPLIT_ALPHA)
+    return frozenset(levels[kept].tolist())
 
 
 def auto_order(data: pd.DataFrame, schema: Schema, seed: int = 0) -> list[str]:
