@@ -319,3 +319,23 @@ def test_auto_order_draws_the_most_connected_columns_first():
     assert auto_order(df, Schema.detect(df, target="coin"))[0] == "coin"
     a, b = rng.integers(0, 5, n), rng.integers(0, 5, n)
     assert _dependence(a, a) > 0.99 and abs(_dependence(a, b)) < 0.01
+
+
+def test_leaves_and_back_off_tuned_on_a_capped_subset_match_the_full_tuning(monkeypatch):
+    """Above 20,000 rows the tuning trees grow on two 10,000-row halves (a large fit sample's tuning
+    trees were most of its fit time); the leaf size and back-off they find, scaled to the rows, stay
+    close to what the full halves find."""
+    import synthlab.generators._trees as trees
+
+    rng = np.random.default_rng(0)
+    n = 60_000
+    x = rng.uniform(size=(n, 3))
+    y = np.sin(6 * x[:, 0]) + (x[:, 1] > 0.5) + rng.normal(scale=0.5, size=n)
+    a, b, grow = trees.tuning_halves(n, 0)
+    assert len(a) == len(b) == 10_000 and grow == 3.0 and not set(a) & set(b)
+    capped = trees.tuned_leaf_size(x, y, None, 5, None, 0), trees.tuned_backoff(x, y, None, 40, None, 0)
+    monkeypatch.setattr(trees, "_TUNE_ROWS", 10 * n)
+    full = trees.tuned_leaf_size(x, y, None, 5, None, 0), trees.tuned_backoff(x, y, None, 40, None, 0)
+    assert trees.tuning_halves(n, 0)[2] == 1.0
+    assert 0.5 <= capped[0] / full[0] <= 2.0
+    assert full[1] > 0 and 0.5 <= capped[1] / full[1] <= 2.0

@@ -170,6 +170,19 @@ class LeafPools:
 
 # ----- leaf size --------------------------------------------------------------------------
 LEAF_SCALE = 2 ** (2 / 3)  # leaf size found on half the rows -> on all rows (resolution grows as n^(1/3))
+_TUNE_ROWS = 20_000  # leaves and back-off are tuned on at most this many rows (two seeded halves)
+
+
+def tuning_halves(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Two seeded halves of the rows to grow and score a tuning tree on (each at most
+    :data:`_TUNE_ROWS` / 2 rows: sizes and strengths found on 10,000 rows carry over, and a tree per
+    column on half of a large fit sample was most of its fit time), and by how much the rows grow
+    from one half to ``n`` // 2 (1 when nothing is left out)."""
+    perm = np.random.default_rng(seed).permutation(n)
+    half = min(n // 2, _TUNE_ROWS // 2)
+    if half == n // 2:
+        return perm[:half], perm[half:], 1.0
+    return perm[:half], perm[half:2 * half], (n // 2) / half
 
 
 def _node_class_probs(tree, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -199,8 +212,7 @@ def tuned_leaf_size(x: np.ndarray, y: np.ndarray, classes: int | None, floor: in
     n = len(y)
     if n < 8 * floor:
         return floor
-    perm = np.random.default_rng(seed).permutation(n)
-    a, b = perm[: n // 2], perm[n // 2:]
+    a, b, grow = tuning_halves(n, seed)
     model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
     tree = model(min_samples_leaf=floor, max_depth=max_depth, random_state=seed).fit(x[a], y[a])
     t = tree.tree_
@@ -242,7 +254,7 @@ def tuned_leaf_size(x: np.ndarray, y: np.ndarray, classes: int | None, floor: in
     # the largest leaves still within ``se_rule`` standard errors of the best (Breiman's 1-SE rule)
     ok = [j for j in range(len(sizes)) if means[j] <= means[i] + se_rule * errors[i]]
     best = sizes[max(ok)]
-    return max(floor, round(best * LEAF_SCALE)) if best > floor else floor
+    return max(floor, round(best * LEAF_SCALE * grow ** (2 / 3))) if best > floor else floor
 
 
 def followed_nodes(tree, classify: bool) -> np.ndarray:
@@ -291,11 +303,10 @@ def tuned_backoff(x: np.ndarray, y: np.ndarray, classes: int | None, leaf: int, 
     standard errors of the best, the largest is returned. Splits that only fit noise are so mixed
     away, splits that carry a relation (a grade that decides the outcome) are kept."""
     n = len(y)
-    half_leaf = max(1, round(leaf / LEAF_SCALE))
+    a, b, grow = tuning_halves(n, seed + 7)
+    half_leaf = max(1, round(leaf / (LEAF_SCALE * grow ** (2 / 3))))
     if n < 4 * half_leaf or n < 20:
         return 0.0
-    perm = np.random.default_rng(seed + 7).permutation(n)
-    a, b = perm[: n // 2], perm[n // 2:]
     model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
     tree = model(min_samples_leaf=half_leaf, max_depth=max_depth, random_state=seed).fit(x[a], y[a])
     t = tree.tree_
@@ -331,7 +342,7 @@ def tuned_backoff(x: np.ndarray, y: np.ndarray, classes: int | None, leaf: int, 
         errors.append(loss.std() / np.sqrt(len(loss)))
     i = int(np.argmin(means))
     ok = [j for j in range(len(BACKOFF_GRID)) if means[j] <= means[i] + se_rule * errors[i]]
-    return float(BACKOFF_GRID[max(ok)])
+    return float(BACKOFF_GRID[max(ok)] * grow)  # in rows: nodes of the full tree hold ``grow`` times more
 
 
 # ----- categorical predictors -------------------------------------------------------------
