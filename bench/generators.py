@@ -302,7 +302,7 @@ def render(results: dict, meta: dict) -> str:
         "categories the largest within one standard error of the best), back-off to parent nodes as strong as "
         "still predicts held-out rows (splits whose sides differ beyond chance always followed), Gaussian "
         "smoothing of continuous numbers, copies of training rows redrawn beyond the share real rows repeat "
-        "(judged without the target), categories held by fewer rows than two leaves pooled, the target drawn "
+        "(judged without the target), categories held by fewer rows than two leaves pooled unless they fix another category column, the target drawn "
         "from gradient boosting on the other columns, blended with a linear model where that predicts "
         "held-out rows better (a category from its class probabilities, a number from real values of rows "
         "with a like prediction). "

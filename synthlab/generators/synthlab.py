@@ -23,7 +23,9 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
 * **rare categories**: a category held by fewer rows than two leaves (2 × ``min_samples_leaf``)
   shares one code with the other rare ones (no tree learns what goes with it; its value is drawn
   from their frequencies): a tree could give it at most one leaf of its own, and drawing from that
-  leaf would only repeat its handful of rows. The target's classes are kept;
+  leaf would only repeat its handful of rows. Kept are the target's classes and a level of at
+  least ``min_samples_leaf`` rows that fixes another category column (a country's continent: see
+  :func:`determining_levels`);
 * **copy control**: rows equal to a training row are redrawn beyond the share of training rows that
   equal another training row (what a fresh real sample shows, less two standard errors;
   ``reject_copies="excess"``), or all of them (``"all"``). A modelled target is left out of the
