@@ -381,8 +381,8 @@ class ColumnCodec:
     """How one learned column maps to numbers and back.
 
     ``kind`` is "num" (numbers and datetimes, missing = NaN) or "cat" (categories and booleans as
-    codes; missing is a code of its own; categories beyond the most frequent ones, or held by fewer
-    rows than a leaf, share one "rare" code and are drawn from their marginal when decoded).
+    codes; missing is a code of its own; categories beyond the most frequent ones, or held by too
+    few rows (see :meth:`fit`), share one "rare" code and are drawn from their marginal when decoded).
     """
 
     name: str

@@ -138,16 +138,17 @@ class SynthLabGenerator(Generator):
         order = self._order(data, schema)
         self.order_ = order
         self.codecs_: list[ColumnCodec] = []
+        categories = [c for c in order if schema[c].kind in (Kind.CATEGORICAL, Kind.BOOLEAN)]
         for name in order:
             spec = schema[name]
             decimals = 0 if spec.integer else spec.decimals
             # a category too small for two leaves (a tree could only repeat its rows) is pooled with
             # the other rare ones (the target's classes are kept: models learn from them)
             min_count, keep = 1, frozenset()
-            if name != schema.target and spec.kind in (Kind.CATEGORICAL, Kind.BOOLEAN):
+            if name != schema.target and name in categories:
                 min_count = _RARE_LEAVES * int(self.min_samples_leaf)
-                keep = determining_levels(data, name, [c for c in order if c != name and schema[c].kind in (
-                    Kind.CATEGORICAL, Kind.BOOLEAN)], int(self.min_samples_leaf), min_count)
+                keep = determining_levels(data, name, [c for c in categories if c != name],
+                                          int(self.min_samples_leaf), min_count)
             self.codecs_.append(ColumnCodec.fit(data[name], spec.kind.value, decimals, self.max_categories,
                                                 min_count, keep))
         z = np.column_stack([c.encode(data[c.name]) for c in self.codecs_]) if order else np.empty((len(data), 0))
