@@ -17,10 +17,12 @@ def test_bundled_real_tables_load_with_their_target(name):
 
 def test_render_marks_a_missed_target_in_bold():
     row = {"detection_auc": 0.7, "pair_trends": 0.9, "tstr": 0.8, "closer_to_train": 0.52, "exact_copies": 0.0,
-           "fit_sample_s": 1.0}
+           "fit_s": 0.8, "sample_s": 0.2}
     hold = {"detection_auc": 0.5, "pair_trends": 0.9, "tstr": 0.8, "closer_to_train": 0.5, "exact_copies": 0.0}
-    text = render({"t": {"rows": 10, "columns": 3, "task": "regression", "holdout": [hold],
-                         "synthlab": [row], "gaussian_copula": [{**row, "fit_sample_s": 2.0}]}},
-                  {"finished": "now", "command": "python bench/unseen.py", "seeds": 1})
+    entry = {"rows": 10, "learned_columns": 3, "task": "regression", "holdout_runs": {"0": hold},
+             "generators": {"synthlab": {"seeds": [0], "runs": {"0": row}},
+                            "gaussian_copula": {"seeds": [0], "runs": {"0": {**row, "fit_s": 1.8}}}}}
+    text = render({"t": entry}, {"finished": "now", "command": "python bench/unseen.py", "seeds": 1})
     line = next(x for x in text.splitlines() if "`synthlab`" in x)
-    assert "**0.700**" in line and "| ×1.000 |" in line and "| 0.520 |" in line
+    assert "| **FAIL** 0.700 |" in line and "| PASS ×1.000 |" in line and "| PASS 0.520 |" in line
+    assert "| PASS |" in line and line.endswith("| 1.00 |")  # faster than the reference, 0.8 + 0.2 s
