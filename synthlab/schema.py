@@ -79,6 +79,7 @@ class ColumnSpec:
     datetime_format: str | None = None  # datetime: strftime format of the source strings
     pii_type: str | None = None  # pii: one of PII_TYPES
     unique: bool = False  # every non-missing value distinct
+    labels: list | None = None  # boolean: how the source wrote [False, True] ("No", "Yes"; 0, 1), for export
 
     def describe(self) -> str:
         """A short detail for the schema table ("integer", "%Y-%m-%d", "email", ...)."""
@@ -171,9 +172,12 @@ class Schema:
         return pd.DataFrame(out, index=df.index, copy=False)  # no block consolidation: 0.5 s per million rows
 
     def restore(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Round numbers to the decimals seen in the real data, ready for export."""
+        """Round numbers to the decimals seen in the real data and write booleans as the source did
+        ("Yes"/"No", 1/0), ready for export."""
         out = {name: df[name] for name in df.columns}
         for spec in self.columns:
+            if spec.kind == Kind.BOOLEAN and spec.labels and spec.name in out:
+                out[spec.name] = _boolean_as_labels(out[spec.name], spec.labels)
             if spec.kind == Kind.NUMERICAL and spec.name in out and (spec.integer or spec.decimals is not None):
                 col = pd.to_numeric(out[spec.name])
                 if spec.integer:
@@ -283,7 +287,7 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
     if pd.api.types.is_numeric_dtype(s):
         values = pd.to_numeric(nonnull)
         if set(np.unique(values[:_SAMPLE * 20])) <= {0, 1} and values.nunique() == 2:
-            return ColumnSpec(name, Kind.BOOLEAN)
+            return ColumnSpec(name, Kind.BOOLEAN, labels=[0, 1])
         integer = _whole_numbers(values)
         # Near-unique, not only unique: real keys repeat now and then (a student retaking a course).
         if integer and _ID_NAME.search(name) and n > 20 and values.nunique() / n >= _ID_RATIO:
@@ -294,7 +298,7 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
     text = sample.astype(str).str.strip()
     lower = set(text.str.lower().unique()[:10])
     if len(lower) <= 2 and lower <= (_TRUE | _FALSE) and (lower & _TRUE) and (lower & _FALSE):
-        return ColumnSpec(name, Kind.BOOLEAN)
+        return ColumnSpec(name, Kind.BOOLEAN, labels=boolean_labels(text))
     fmt = _date_format(text)
     if fmt is not None:
         return ColumnSpec(name, Kind.DATETIME, datetime_format=fmt, unique=unique)
@@ -321,6 +325,16 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
         if ratio > 0.95:
             return ColumnSpec(name, Kind.ID, unique=unique)
     return ColumnSpec(name, Kind.CATEGORICAL, unique=unique)
+
+
+def boolean_labels(text: pd.Series) -> list | None:
+    """How a text column writes false and true (its most frequent spelling of each: "No", "Yes"),
+    so that exported synthetic rows read like the source; None unless both are seen."""
+    counts = text.value_counts()
+    low = counts.index.str.lower()
+    false = [v for v, k in zip(counts.index, low, strict=True) if k in _FALSE]
+    true = [v for v, k in zip(counts.index, low, strict=True) if k in _TRUE]
+    return [false[0], true[0]] if false and true else None
 
 
 def respec(s: pd.Series, name: str, kind: Kind) -> ColumnSpec:
@@ -470,3 +484,14 @@ def nullable_ints(s: pd.Series, dt: Any = "Int64") -> pd.Series:
     if len(filled) and ((filled != np.round(filled)).any() or filled.min() < info.min or filled.max() > info.max):
         return s.astype(dt)  # not whole or out of range: pandas says which
     return pd.Series(pd.arrays.IntegerArray(filled.astype(dt.numpy_dtype), missing), index=s.index, name=s.name)
+
+
+def _boolean_as_labels(s: pd.Series, labels: list) -> pd.Series:
+    """A working boolean column written with the source's labels (missing stays missing)."""
+    b = s.astype("boolean") if pd.api.types.is_bool_dtype(s) else coerce_column(s, ColumnSpec(str(s.name), Kind.BOOLEAN))
+    present = b.notna().to_numpy()
+    values = np.where(b.fillna(False).to_numpy(dtype=bool), labels[1], labels[0]).astype(object)
+    out = pd.Series(values, index=s.index, name=s.name, dtype=object).where(present, None)
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in labels):
+        return out.astype("Int64")
+    return out

@@ -117,3 +117,33 @@ def test_nullable_ints_from_whole_floats():
     with pytest.raises((TypeError, ValueError, OverflowError)):
         nullable_ints(pd.Series([1e6]), "Int8")  # out of range: never wrapped around
     assert len(nullable_ints(pd.Series([], dtype=float))) == 0
+
+
+def test_booleans_are_exported_as_the_source_wrote_them(frame):
+    """"yes"/"no" and 0/1 columns are learned as booleans but written back in the source's labels:
+    an exported synthetic file reads like the uploaded one (not True/False)."""
+    from synthlab.export import csv_bytes
+
+    schema = Schema.detect(frame)
+    assert schema["smoker"].labels == ["no", "yes"]
+    assert schema["flag01"].labels == [0, 1]
+    working = schema.coerce(frame)
+    assert str(working["smoker"].dtype) == "boolean"
+    restored = schema.restore(working.assign(smoker=working["smoker"].where(np.arange(N) != 3)))
+    assert restored["smoker"].iloc[3] is None
+    assert (restored["smoker"].drop(index=3) == frame["smoker"].drop(index=3)).all()
+    assert (restored["flag01"] == frame["flag01"]).all() and str(restored["flag01"].dtype) == "Int64"
+    text = csv_bytes(working, schema).decode()
+    back = pd.read_csv(__import__("io").StringIO(text))
+    assert set(back["smoker"]) == {"yes", "no"} and set(back["flag01"]) == {0, 1}
+    # the labels survive the schema's JSON round trip; a schema saved without them still loads
+    assert Schema.from_dict(schema.to_dict())["smoker"].labels == schema["smoker"].labels
+    old = schema.to_dict()
+    for c in old["columns"]:
+        c.pop("labels")
+    assert Schema.from_dict(old)["smoker"].labels is None
+
+
+def test_boolean_labels_take_the_most_frequent_spelling():
+    s = pd.Series(["Yes"] * 5 + ["yes"] * 2 + ["No"] * 4 + ["NO"])
+    assert Schema.detect(pd.DataFrame({"b": s}))["b"].labels == ["No", "Yes"]
