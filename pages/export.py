@@ -15,7 +15,7 @@ from components.run_data import real_split, scorecard, synthetic
 from components.scale_export import scale_section
 from components.text import md_escape
 from synthlab.errors import SynthLabError
-from synthlab.export import csv_bytes, parquet_bytes
+from synthlab.export import csv_bytes, for_export, parquet_bytes
 
 header("Export", "Download a run's synthetic data, its report, and a bundle that reproduces it exactly.")
 ds = require_dataset()
@@ -59,7 +59,7 @@ if use_filter:
         st.caption(f"The filter keeps {len(data):,} of {len(rows):,} rows ({len(data) / max(len(rows), 1):.1%}).")
     except SynthLabError as e:
         st.error(md_escape(e))
-st.dataframe(data.head(100), width="stretch", height=240)
+st.dataframe(for_export(data.head(100), schema), width="stretch", height=240)  # as the download reads
 d1, d2 = st.columns(2)
 d1.download_button("Download CSV", csv_bytes(data, schema, neutralise), f"{stem}.csv", "text/csv",
                    key="synthlab.dl_csv", type="primary")
