@@ -13,6 +13,7 @@ marks the splits back-off never crosses; :class:`ColumnCodec` turns a column int
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -673,7 +674,8 @@ class ScoredStep(Step):
     def predict(self, z: np.ndarray) -> np.ndarray:
         """The blended prediction (numbers) or class probabilities (categories) for rows ``z``."""
         x = self.design(z)
-        with _one_thread():
+        # many rows: every core (rows are independent, so the numbers are the same on any count)
+        with _one_thread() if len(z) < _PARALLEL_PREDICT_ROWS else contextlib.nullcontext():
             boosted = self.model.predict(x) if self.classes is None else _class_proba(self.model, x, self.classes)
         if self.linear is None:
             return boosted
@@ -700,6 +702,7 @@ _BOOST_PATIENCE = 2
 _BOOST_STAGES = (90, 180, 350)
 _BOOST_FOLDS = 4
 _BOOST_ROWS = 20_000  # rows the number of rounds is chosen on (a seeded subset above that)
+_PARALLEL_PREDICT_ROWS = 10_000  # predicting this many rows or more uses every core (2 cores: 1.5-2x faster)
 
 
 def _boosting(classify: bool, rounds: int, seed: int, min_leaf: int):
