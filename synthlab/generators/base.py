@@ -208,9 +208,11 @@ class Generator:
 
     def finish_learned(self, learned: pd.DataFrame) -> pd.DataFrame:
         """Learned rows from any route (``_sample``, conditional sampling) in working form."""
-        learned = learned.reset_index(drop=True)
-        for col in getattr(self, "day_dates_", []):
-            if col in learned:
+        learned = renumbered(learned)
+        days = [c for c in getattr(self, "day_dates_", []) if c in learned]
+        if days:
+            learned = learned.copy(deep=False)  # new columns, not the caller's frame changed
+            for col in days:
                 learned[col] = pd.to_datetime(learned[col], errors="coerce").dt.floor("D")
         return cast_like(learned, self.dtypes_)
 
@@ -218,16 +220,26 @@ class Generator:
         """Add fresh ID/PII values to learned rows; all real columns in order and working dtypes."""
         if self.schema_ is None:
             raise GeneratorError("Fit the generator before sampling.")
-        learned = learned.reset_index(drop=True)
-        pii = self.pii_.sample(len(learned), check_seed(seed))
-        out = pd.concat([learned[[c for c in learned.columns if c not in pii.columns]], pii], axis=1)
-        return cast_like(out[self.schema_.names], self.dtypes_)
+        learned = renumbered(learned)
+        pii = renumbered(self.pii_.sample(len(learned), check_seed(seed)))
+        columns = {**{c: learned[c] for c in learned.columns}, **{c: pii[c] for c in pii.columns}}
+        out = pd.DataFrame({c: columns[c] for c in self.schema_.names}, copy=False)  # columns not copied
+        return cast_like(out, self.dtypes_)
 
     def _fit(self, data: pd.DataFrame, schema: Schema, on_progress: ProgressCallback | None) -> None:
         raise NotImplementedError
 
     def _sample(self, n: int, seed: int) -> pd.DataFrame:
         raise NotImplementedError
+
+
+def renumbered(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the index 0..n-1: as it is when it has that index already (``reset_index`` copies
+    and consolidates every column, a tenth of the time of sampling a large partition)."""
+    index = df.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return df
+    return df.reset_index(drop=True)
 
 
 def cast_like(df: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:

@@ -54,6 +54,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from sklearn import config_context
 
 from synthlab.errors import GeneratorError
 from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, ScoredStep, Step
@@ -240,17 +241,20 @@ class SynthLabGenerator(Generator):
     # ----- sampling ----------------------------------------------------------------------------
     def _draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
         z = np.full((n, len(self.codecs_)), np.nan, order="F")  # column-major: each step reads a few columns
-        for j, (codec, steps) in enumerate(zip(self.codecs_, self.steps_, strict=True)):
-            missing = np.zeros(n, dtype=bool)
-            for step in steps:
-                if step.target == "missing":
-                    missing = step.draw(z, rng) > 0.5
-                else:
-                    z[:, j] = codec.finish(step.draw(z, rng))
-            if codec.kind == "num":
-                z[missing, j] = np.nan
-        if self.relabel_ is not None:
-            z[:, self.target_index_] = self.relabel_.draw(z, rng)
+        # the trees read codes and finite numbers (NaN for missing): scikit-learn's scan of every
+        # input for infinities is skipped (5% of sampling time)
+        with config_context(assume_finite=True):
+            for j, (codec, steps) in enumerate(zip(self.codecs_, self.steps_, strict=True)):
+                missing = np.zeros(n, dtype=bool)
+                for step in steps:
+                    if step.target == "missing":
+                        missing = step.draw(z, rng) > 0.5
+                    else:
+                        z[:, j] = codec.finish(step.draw(z, rng))
+                if codec.kind == "num":
+                    z[missing, j] = np.nan
+            if self.relabel_ is not None:
+                z[:, self.target_index_] = self.relabel_.draw(z, rng)
         return z
 
     def _sample(self, n: int, seed: int) -> pd.DataFrame:
@@ -259,7 +263,7 @@ class SynthLabGenerator(Generator):
         if self.reject_copies != "off":
             z = self._reject(z, rng, self.natural_copy_share_ if self.reject_copies == "excess" else 0.0)
         out = {c.name: c.decode(z[:, j], rng) for j, c in enumerate(self.codecs_)}
-        return pd.DataFrame(out)[self.names_]
+        return pd.DataFrame({name: out[name] for name in self.names_}, copy=False)  # no block consolidation
 
     def _keys(self, z: np.ndarray) -> np.ndarray:
         return _row_hashes(z, self.copy_columns_, self.codecs_)
