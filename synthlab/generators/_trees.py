@@ -701,7 +701,8 @@ _BOOST_PATIENCE = 2
 # last best, so the next stage always covers them
 _BOOST_STAGES = (90, 180, 350)
 _BOOST_FOLDS = 4
-_BOOST_ROWS = 20_000  # rows the number of rounds is chosen on (a seeded subset above that)
+_BOOST_ROWS = 10_000  # rows the number of rounds is chosen on (a seeded subset above that; 20,000 chose
+# the same 350 rounds on a 50,000-row fit sample with the same held-out R² and took 1.6 s more, measured)
 _PARALLEL_PREDICT_ROWS = 10_000  # predicting this many rows or more uses every core (2 cores: 1.5-2x faster)
 
 
