@@ -80,7 +80,7 @@ def test_worker_logs_are_silenced_for_shutdown():
     (seen once in CI); the workers are silenced first, so nothing reaches the user's terminal."""
     import logging
 
-    logging.getLogger("distributed.worker")
+    logging.getLogger("distributed.worker")  # exists in the worker processes; make sure it does here too
     names = [n for n in ["distributed", *logging.root.manager.loggerDict] if n.startswith("distributed")]
     before = {n: logging.getLogger(n).level for n in names}
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -134,7 +136,7 @@ def test_booleans_are_exported_as_the_source_wrote_them(frame):
     assert (restored["smoker"].drop(index=3) == frame["smoker"].drop(index=3)).all()
     assert (restored["flag01"] == frame["flag01"]).all() and str(restored["flag01"].dtype) == "Int64"
     text = csv_bytes(working, schema).decode()
-    back = pd.read_csv(__import__("io").StringIO(text))
+    back = pd.read_csv(io.StringIO(text))
     assert set(back["smoker"]) == {"yes", "no"} and set(back["flag01"]) == {0, 1}
     # the labels survive the schema's JSON round trip; a schema saved without them still loads
     assert Schema.from_dict(schema.to_dict())["smoker"].labels == schema["smoker"].labels
