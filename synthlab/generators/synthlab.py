@@ -39,7 +39,9 @@ synthetic rows learn what real rows teach: a categorical target is drawn first (
 follows it, keeping how the classes differ) and redrawn at the end from the model's class
 probabilities given the row; a numeric target is drawn last, from real target values of rows whose
 held-out prediction is like the synthetic row's. Columns are drawn most connected first (see
-:func:`auto_order`). Sampling is vectorised per column: one ``tree.apply`` call gives every row its
+:func:`auto_order`). A category column that fixes another in every training row (a country its
+continent and ISO code) fixes it in every synthetic row too, rare pooled levels included (see
+:mod:`._dependencies`). Sampling is vectorised per column: one ``tree.apply`` call gives every row its
 leaf and one numpy draw its value; nothing loops over rows. See
 :mod:`synthlab.generators._trees` for the pieces.
 """
@@ -57,6 +59,7 @@ import pandas as pd
 from sklearn import config_context
 
 from synthlab.errors import GeneratorError
+from synthlab.generators import _dependencies
 from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, ScoredStep, Step
 from synthlab.generators.base import Generator, ParamSpec
 from synthlab.progress import ProgressCallback, report
@@ -153,6 +156,11 @@ class SynthLabGenerator(Generator):
             self.codecs_.append(ColumnCodec.fit(data[name], spec.kind.value, decimals, self.max_categories,
                                                 min_count, keep))
         z = np.column_stack([c.encode(data[c.name]) for c in self.codecs_]) if order else np.empty((len(data), 0))
+        fixable = [j for j, c in enumerate(self.codecs_) if c.kind == "cat" and c.name != schema.target]
+        self.dependencies_ = _dependencies.find_dependencies(data, self.codecs_, fixable)
+        levels = [data[c.name].nunique(dropna=False) if c.kind == "cat" else 0 for c in self.codecs_]
+        # coarsest first (a determinant's rare values are picked to agree with its dependents)
+        self.decode_order_ = sorted(range(len(order)), key=lambda j: (levels[j], j) if self.dependencies_ else j)
         is_target = [c.name == schema.target for c in self.codecs_]
         relabel = self._relabels(schema)
         target = order.index(schema.target) if schema.target in order else None
@@ -253,6 +261,8 @@ class SynthLabGenerator(Generator):
                         z[:, j] = codec.finish(step.draw(z, rng))
                 if codec.kind == "num":
                     z[missing, j] = np.nan
+                elif self.dependencies_:
+                    _dependencies.follow(z, j, self.dependencies_)
             if self.relabel_ is not None:
                 z[:, self.target_index_] = self.relabel_.draw(z, rng)
         return z
@@ -262,7 +272,7 @@ class SynthLabGenerator(Generator):
         z = self._draw(n, rng)
         if self.reject_copies != "off":
             z = self._reject(z, rng, self.natural_copy_share_ if self.reject_copies == "excess" else 0.0)
-        out = {c.name: c.decode(z[:, j], rng) for j, c in enumerate(self.codecs_)}
+        out = _dependencies.decode(self.codecs_, z, self.dependencies_, self.decode_order_, rng)
         return pd.DataFrame({name: out[name] for name in self.names_}, copy=False)  # no block consolidation
 
     def _keys(self, z: np.ndarray) -> np.ndarray:

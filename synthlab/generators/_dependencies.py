@@ -1,0 +1,149 @@
+"""Category columns that fix other category columns: a country its continent, a code its name.
+
+Trees draw each column given the ones before it, but with leaves of several rows (and the rare levels
+of a column pooled into one code, see :class:`~._trees.ColumnCodec`) a synthetic row can pair a
+country with the wrong continent or ISO code. Where the training rows show an exact functional
+dependency A -> B (every value of A goes with one value of B), the synthetic rows keep it:
+
+* while drawing, a dependent column drawn after its determinant takes the value the determinant's
+  code fixes (the columns drawn later then see a consistent pair);
+* when decoding, columns are decoded coarsest first; a determinant's pooled rare code is decoded to
+  one of its rare values that agrees with the dependents already decoded (a rare country on the
+  continent the row was drawn with), and every dependent is finally set from its determinant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synthlab.generators._trees import ColumnCodec
+
+
+@dataclass
+class Dependency:
+    """Column ``dependent`` is fixed by column ``determinant`` (positions in the codec list)."""
+
+    determinant: int
+    dependent: int
+    values: dict  # determinant value -> dependent value (missing: None)
+    codes: np.ndarray  # determinant code -> dependent code; -1 for the rare code (drawn apart)
+
+
+def _keys(s: pd.Series) -> pd.Series:
+    return s.astype(object).where(s.notna(), None)
+
+
+def find_dependencies(data: pd.DataFrame, codecs: list[ColumnCodec], columns: list[int]) -> list[Dependency]:
+    """Exact dependencies A -> B among the category columns at ``columns``: A has at least three
+    values and at least as many as B, its values hold two rows each on average (a near-unique column
+    fixes everything by chance), and each of them goes with a single value of B in every row."""
+    keys = {j: _keys(data[codecs[j].name]) for j in columns}
+    codes = {j: pd.factorize(keys[j], use_na_sentinel=False)[0] for j in columns}
+    levels = {j: int(codes[j].max()) + 1 if len(codes[j]) else 0 for j in columns}
+    out = []
+    for a in columns:
+        if levels[a] < 3 or len(data) < 2 * levels[a]:
+            continue
+        for b in columns:
+            if b == a or not 2 <= levels[b] <= levels[a]:
+                continue
+            if np.unique(codes[a].astype(np.int64) * levels[b] + codes[b]).size != levels[a]:
+                continue
+            values = dict(zip(keys[a], keys[b], strict=True))
+            out.append(Dependency(a, b, values, _code_map(codecs[a], codecs[b], values)))
+    return out
+
+
+def _code_map(a: ColumnCodec, b: ColumnCodec, values: dict) -> np.ndarray:
+    """Per code of A, the code of B its value fixes (-1 for A's rare code: its rows are drawn apart)."""
+    b_codes = {v: k for k, v in enumerate(b.classes) if v != "<rare>"}
+    out = np.full(a.n_codes, -1, dtype=np.int64)
+    for code, value in enumerate(a.classes):
+        if code == a.rare_code:
+            continue
+        fixed = values.get(value)
+        out[code] = b_codes.get(fixed, b.rare_code if b.rare_code is not None else -1)
+    return out
+
+
+def follow(z: np.ndarray, j: int, dependencies: list[Dependency]) -> None:
+    """After column ``j`` is drawn: set it from a determinant drawn before it, where that one's code
+    fixes it (in place)."""
+    for d in dependencies:
+        if d.dependent == j and d.determinant < j:
+            a = z[:, d.determinant]
+            fixed = d.codes[np.where(np.isnan(a), 0, a).astype(np.int64)]
+            take = fixed >= 0
+            z[take, j] = fixed[take]
+
+
+def decode(codecs: list[ColumnCodec], z: np.ndarray, dependencies: list[Dependency], order: list[int],
+           rng: np.random.Generator) -> dict[str, pd.Series]:
+    """Every column decoded (see :meth:`ColumnCodec.decode`), in ``order`` (coarsest first), with the
+    dependencies kept."""
+    out: dict[int, pd.Series] = {}
+    for j in order:
+        codec = codecs[j]
+        fixes = [d for d in dependencies if d.determinant == j and d.dependent in out]
+        values = codec.decode(z[:, j], rng)
+        if fixes and codec.rare_code is not None:
+            rare = np.flatnonzero(z[:, j] == codec.rare_code)
+            if len(rare):
+                agreeing = _agreeing_rare(codec, fixes, [out[d.dependent].iloc[rare] for d in fixes], rng)
+                found = agreeing != None  # noqa: E711 (element-wise on an object array)
+                picked = values.to_numpy(dtype=object, copy=True)
+                picked[rare[found]] = agreeing[found]
+                values = _as_column(picked, codec)
+        out[j] = values
+        for d in fixes:
+            fixed = out[d.dependent].to_numpy(dtype=object, copy=True)
+            codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+            uniques = [None if _missing(u) else u for u in uniques]
+            known = np.array([u in d.values for u in uniques], dtype=bool)[codes]
+            table = np.array([d.values.get(u) for u in uniques] + [None], dtype=object)[:-1]
+            fixed[known] = table[codes[known]]
+            out[d.dependent] = _as_column(fixed, codecs[d.dependent])
+    return {codecs[j].name: s for j, s in out.items()}
+
+
+def _missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
+
+
+def _as_column(values: np.ndarray, codec: ColumnCodec) -> pd.Series:
+    if codec.source == "boolean":
+        return pd.Series(pd.array(values, dtype="boolean"), name=codec.name)
+    return pd.Series(values, name=codec.name, dtype=object)
+
+
+def _agreeing_rare(codec: ColumnCodec, fixes: list[Dependency], wanted: list[pd.Series],
+                   rng: np.random.Generator) -> np.ndarray:
+    """For each row, one of the column's rare values (by frequency) whose dependents equal the
+    row's ``wanted`` values; None where no rare value agrees."""
+    cands = np.array(codec.rare_values, dtype=object)
+    weights = np.diff(np.concatenate(([0.0], codec.rare_weights)))
+    key_rows = np.zeros(len(wanted[0]), dtype=np.int64)
+    key_cands = np.zeros(len(cands), dtype=np.int64)
+    for d, want in zip(fixes, wanted, strict=True):
+        fixed = pd.Series(np.array([d.values.get(v) for v in cands] + [None], dtype=object)[:-1], dtype=object)
+        both = pd.concat([_keys(want).reset_index(drop=True), fixed], ignore_index=True)
+        codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        key_rows = key_rows * len(uniques) + codes[: len(want)]
+        key_cands = key_cands * len(uniques) + codes[len(want):]
+    by_key = np.argsort(key_cands, kind="stable")
+    sorted_keys = key_cands[by_key]
+    lo = np.searchsorted(sorted_keys, key_rows, side="left")
+    hi = np.searchsorted(sorted_keys, key_rows, side="right")
+    out = np.full(len(key_rows), None, dtype=object)
+    has = hi > lo
+    if not has.any():
+        return out
+    cum = np.cumsum(weights[by_key])
+    start = np.where(lo > 0, cum[np.maximum(lo - 1, 0)], 0.0)
+    u = start + rng.random(len(key_rows)) * (cum[np.maximum(hi - 1, 0)] - start)
+    pick = np.clip(np.searchsorted(cum, u, side="right"), lo, np.maximum(hi - 1, lo))
+    out[has] = cands[by_key[pick[has]]]
+    return out
