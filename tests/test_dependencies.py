@@ -49,9 +49,14 @@ def test_finds_exact_dependencies_only():
     assert ("country", "continent") not in found and ("country", "iso") in found
 
 
-def test_near_unique_columns_fix_nothing():
+def test_near_unique_columns_and_chance_agreement_fix_nothing():
     rng = np.random.default_rng(1)
     df = pd.DataFrame({"name": [f"n{i}" for i in range(40)], "group": rng.choice(list("abc"), 40)})
+    schema = Schema.detect(df)
+    codecs = [ColumnCodec.fit(df[c], schema[c].kind.value, None, 50) for c in df.columns]
+    assert find_dependencies(df, codecs, [0, 1]) == []
+    # 40 pairs of rows with a flag set on 2% of rows: every pair agrees on it by chance
+    df = pd.DataFrame({"zip": np.repeat([f"z{i}" for i in range(40)], 2), "flag": np.repeat(np.arange(40) == 7, 2)})
     schema = Schema.detect(df)
     codecs = [ColumnCodec.fit(df[c], schema[c].kind.value, None, 50) for c in df.columns]
     assert find_dependencies(df, codecs, [0, 1]) == []

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from synthlab.generators._trees import ColumnCodec
+from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec
 
 _FIRST_LOOK = 2_000  # rows a pair is checked on before all rows
 
@@ -41,7 +41,9 @@ def _keys(s: pd.Series) -> pd.Series:
 def find_dependencies(data: pd.DataFrame, codecs: list[ColumnCodec], columns: list[int]) -> list[Dependency]:
     """Exact dependencies A -> B among the category columns at ``columns``: A has at least three
     values and at least as many as B, its values hold two rows each on average (a near-unique column
-    fixes everything by chance), and each of them goes with a single value of B in every row."""
+    fixes everything by chance), each of them goes with a single value of B in every row, and chance
+    alone would make it so with probability below :data:`~._trees.SPLIT_ALPHA` (a rare flag on a
+    column of small groups is not a rule)."""
     keys = {j: _keys(data[codecs[j].name]) for j in columns}
     codes = {j: pd.factorize(keys[j], use_na_sentinel=False)[0] for j in columns}
     levels = {j: int(codes[j].max()) + 1 if len(codes[j]) else 0 for j in columns}
@@ -56,6 +58,8 @@ def find_dependencies(data: pd.DataFrame, codecs: list[ColumnCodec], columns: li
             # most pairs fail on the first rows already (a cheap look before the full one)
             if not (_fixes(codes[a][head], codes[b][head], levels[b]) and _fixes(codes[a], codes[b], levels[b])):
                 continue
+            if _log_chance(codes[a], codes[b]) >= np.log(SPLIT_ALPHA):
+                continue
             values = dict(zip(keys[a], keys[b], strict=True))
             out.append(Dependency(a, b, values, _code_map(codecs[a], codecs[b], values)))
     return out
@@ -64,6 +68,16 @@ def find_dependencies(data: pd.DataFrame, codecs: list[ColumnCodec], columns: li
 def _fixes(a: np.ndarray, b: np.ndarray, b_levels: int) -> bool:
     """Every code of ``a`` goes with one code of ``b`` (distinct pairs = distinct codes of ``a``)."""
     return np.unique(a.astype(np.int64) * b_levels + b).size == np.unique(a).size
+
+
+def _log_chance(a: np.ndarray, b: np.ndarray) -> float:
+    """Log-probability that every value of ``a`` has a single value of ``b`` if ``b`` were drawn
+    independently from its frequencies: the product over values of A (held by k rows) of the sum
+    over values of B of share ** k."""
+    share = np.bincount(b) / len(b)
+    sizes, times = np.unique(np.bincount(a), return_counts=True)
+    same = np.array([np.sum(share ** k) for k in sizes])
+    return float(np.sum(times * np.log(np.maximum(same, 1e-300))))
 
 
 def _code_map(a: ColumnCodec, b: ColumnCodec, values: dict) -> np.ndarray:
