@@ -9,7 +9,9 @@ ship inside installed libraries, so nothing is downloaded:
 * ``tips`` (plotly, 244 rows): restaurant bills; target the tip (R²);
 * ``breast_cancer`` (scikit-learn, 569 rows, 30 measurements): target malignant / benign (AUC);
 * ``diabetes`` (scikit-learn, 442 rows, unscaled): target disease progression (R²);
-* ``wine`` (scikit-learn, 178 rows): target the cultivar, 3 classes (AUC).
+* ``wine`` (scikit-learn, 178 rows): target the cultivar, 3 classes (AUC);
+* ``digits`` (scikit-learn, 1,797 rows, 64 pixel intensities 0-16): target the digit, 10 classes (AUC):
+  a wide table of strongly linked columns.
 
 Run from the repository root (2 cores, nothing else running):
 
@@ -71,10 +73,13 @@ def load(name: str) -> tuple[pd.DataFrame, str]:
     if name == "wine":
         df = datasets.load_wine(as_frame=True).frame
         return df.assign(target="cultivar_" + df["target"].astype(str)), "target"
+    if name == "digits":
+        df = datasets.load_digits(as_frame=True).frame
+        return df.assign(target="digit_" + df["target"].astype(str)), "target"
     raise ValueError(f"unknown dataset {name!r}")
 
 
-DATASETS = ("gapminder", "tips", "breast_cancer", "diabetes", "wine")
+DATASETS = ("gapminder", "tips", "breast_cancer", "diabetes", "wine", "digits")
 
 
 def run(name: str, generators: list[str], seeds: list[int]) -> dict:

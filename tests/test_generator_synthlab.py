@@ -242,6 +242,24 @@ def test_boosting_rounds_follow_the_signal():
     assert rounds_cls >= 20
 
 
+def test_many_classes_search_rounds_within_a_budget_of_trees(monkeypatch):
+    """A round grows one tree per class (three or more classes): the search stops at a budget of
+    trees per model, so three classes stop at a third of the rounds two classes may use."""
+    from synthlab.generators import _trees
+
+    assert max(r for r in _trees._BOOST_LOOKS if 10 * r <= _trees._BOOST_TREES) == 90  # ten classes: 90 rounds
+    monkeypatch.setattr(_trees, "_BOOST_TREES", 135)  # two classes: up to 130 rounds; three: up to 45
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1500, 2))
+    score = np.sin(2 * x[:, 0]) + x[:, 1] ** 2 + x[:, 0] * x[:, 1]  # smooth: boosting needs many rounds
+    three = np.digitize(score, np.quantile(score, [1 / 3, 2 / 3])).astype(float)
+    rounds_three, proba = _trees.cross_fitted_rounds(x, three, np.arange(3.0), seed=0)
+    two = (score > np.median(score)).astype(float)
+    rounds_two, _ = _trees.cross_fitted_rounds(x, two, np.array([0.0, 1.0]), seed=0)
+    assert rounds_three <= 45 < rounds_two <= 130
+    assert proba.shape == (1500, 3) and np.allclose(proba.sum(axis=1), 1.0)
+
+
 def test_fit_is_the_same_on_one_thread_and_on_several(monkeypatch):
     import synthlab.generators.synthlab as module
 

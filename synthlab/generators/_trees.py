@@ -700,6 +700,11 @@ _BOOST_PATIENCE = 2
 # rounds the fold models grow to in one fit call; the rule can look at most two looks past a stage's
 # last best, so the next stage always covers them
 _BOOST_STAGES = (90, 180, 350)
+# trees a fold model may grow while the rounds are searched: 350 rounds of one tree (numbers, two
+# classes); with k classes a round is k trees, so 10 classes stop at 90 rounds. On scikit-learn's
+# digits (10 classes, 64 columns) the blend then leaned on the linear model as before (weight 0.6-0.9)
+# and fit + sample took 5.7 s instead of 8.8 s (13 s when 180 rounds were chosen), same TSTR
+_BOOST_TREES = 900
 _BOOST_FOLDS = 4
 _BOOST_ROWS = 10_000  # rows the number of rounds is chosen on (a seeded subset above that; 20,000 chose
 # the same 350 rounds on a 50,000-row fit sample with the same held-out R² and took 1.6 s more, measured)
@@ -740,15 +745,19 @@ def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None
     not improved for :data:`_BOOST_PATIENCE` looks. The models grow (warm start) stage by stage
     (:data:`_BOOST_STAGES`) while the rule goes on, and the looks on the way are read from staged
     predictions: a fit call has a fixed cost (binning, replaying the trees so far) that a call
-    per look made the largest part of the work. Above
-    :data:`_BOOST_ROWS` rows the rounds are chosen on a seeded subset."""
+    per look made the largest part of the work. With k >= 3 classes a round is k trees, and the
+    search stops at :data:`_BOOST_TREES` trees per model. Above :data:`_BOOST_ROWS` rows the rounds
+    are chosen on a seeded subset."""
     n = len(y)
     sub, parts = boost_folds(n, seed)
     models = [_boosting(classes is not None, 1, seed, min_leaf).set_params(warm_start=True) for _ in parts]
     width = 1 if classes is None else len(classes)
     best, best_loss, waited, done = 0, np.inf, 0, 0
     best_pred: np.ndarray | None = None
-    for stage in _BOOST_STAGES:
+    # a round grows one tree per class with three or more classes: the search stops at a budget of trees
+    per_round = width if width > 2 else 1
+    cap = max([r for r in _BOOST_LOOKS if r * per_round <= _BOOST_TREES] or [_BOOST_LOOKS[0]])
+    for stage in [*(s for s in _BOOST_STAGES if s < cap), cap]:
         looks = [r for r in _BOOST_LOOKS if done < r <= stage]
         loss = np.zeros(len(looks))
         pred = np.full((len(looks), n, width), np.nan)
