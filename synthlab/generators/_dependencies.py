@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec
+from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, _category_keys
 
 _FIRST_LOOK = 2_000  # rows a pair is checked on before all rows
 
@@ -34,17 +34,13 @@ class Dependency:
     codes: np.ndarray  # determinant code -> dependent code; -1 for the rare code (drawn apart)
 
 
-def _keys(s: pd.Series) -> pd.Series:
-    return s.astype(object).where(s.notna(), None)
-
-
 def find_dependencies(data: pd.DataFrame, codecs: list[ColumnCodec], columns: list[int]) -> list[Dependency]:
     """Exact dependencies A -> B among the category columns at ``columns``: A has at least three
     values and at least as many as B, its values hold two rows each on average (a near-unique column
     fixes everything by chance), each of them goes with a single value of B in every row, and chance
     alone would make it so with probability below :data:`~._trees.SPLIT_ALPHA` (a rare flag on a
     column of small groups is not a rule)."""
-    keys = {j: _keys(data[codecs[j].name]) for j in columns}
+    keys = {j: _category_keys(data[codecs[j].name], codecs[j].source) for j in columns}
     codes = {j: pd.factorize(keys[j], use_na_sentinel=False)[0] for j in columns}
     levels = {j: int(codes[j].max()) + 1 if len(codes[j]) else 0 for j in columns}
     head = slice(0, _FIRST_LOOK)
@@ -97,8 +93,7 @@ def follow(z: np.ndarray, j: int, dependencies: list[Dependency]) -> None:
     fixes it (in place)."""
     for d in dependencies:
         if d.dependent == j and d.determinant < j:
-            a = z[:, d.determinant]
-            fixed = d.codes[np.where(np.isnan(a), 0, a).astype(np.int64)]
+            fixed = d.codes[z[:, d.determinant].astype(np.int64)]  # category codes: never missing
             take = fixed >= 0
             z[take, j] = fixed[take]
 
@@ -115,21 +110,30 @@ def decode(codecs: list[ColumnCodec], z: np.ndarray, dependencies: list[Dependen
         if fixes and codec.rare_code is not None:
             rare = np.flatnonzero(z[:, j] == codec.rare_code)
             if len(rare):
-                agreeing = _agreeing_rare(codec, fixes, [out[d.dependent].iloc[rare] for d in fixes], rng)
+                wanted = [_category_keys(out[d.dependent].iloc[rare], codecs[d.dependent].source) for d in fixes]
+                agreeing = _agreeing_rare(codec, fixes, wanted, rng)
                 found = agreeing != None  # noqa: E711 (element-wise on an object array)
                 picked = values.to_numpy(dtype=object, copy=True)
                 picked[rare[found]] = agreeing[found]
                 values = _as_column(picked, codec)
         out[j] = values
+        if not fixes:
+            continue
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+        uniques = [None if _missing(u) else u for u in uniques]
         for d in fixes:
             fixed = out[d.dependent].to_numpy(dtype=object, copy=True)
-            codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-            uniques = [None if _missing(u) else u for u in uniques]
             known = np.array([u in d.values for u in uniques], dtype=bool)[codes]
-            table = np.array([d.values.get(u) for u in uniques] + [None], dtype=object)[:-1]
-            fixed[known] = table[codes[known]]
+            fixed[known] = _objects([d.values.get(u) for u in uniques])[codes[known]]
             out[d.dependent] = _as_column(fixed, codecs[d.dependent])
     return {codecs[j].name: s for j, s in out.items()}
+
+
+def _objects(values: list) -> np.ndarray:
+    """A 1-D object array of ``values`` (never a 2-D one, whatever the values are)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _missing(v: object) -> bool:
@@ -145,14 +149,14 @@ def _as_column(values: np.ndarray, codec: ColumnCodec) -> pd.Series:
 def _agreeing_rare(codec: ColumnCodec, fixes: list[Dependency], wanted: list[pd.Series],
                    rng: np.random.Generator) -> np.ndarray:
     """For each row, one of the column's rare values (by frequency) whose dependents equal the
-    row's ``wanted`` values; None where no rare value agrees."""
+    row's ``wanted`` values (as category keys); None where no rare value agrees."""
     cands = np.array(codec.rare_values, dtype=object)
     weights = np.diff(np.concatenate(([0.0], codec.rare_weights)))
     key_rows = np.zeros(len(wanted[0]), dtype=np.int64)
     key_cands = np.zeros(len(cands), dtype=np.int64)
     for d, want in zip(fixes, wanted, strict=True):
-        fixed = pd.Series(np.array([d.values.get(v) for v in cands] + [None], dtype=object)[:-1], dtype=object)
-        both = pd.concat([_keys(want).reset_index(drop=True), fixed], ignore_index=True)
+        fixed = pd.Series(_objects([d.values.get(v) for v in cands]), dtype=object)
+        both = pd.concat([want.reset_index(drop=True), fixed], ignore_index=True)
         codes, uniques = pd.factorize(both, use_na_sentinel=False)
         key_rows = key_rows * len(uniques) + codes[: len(want)]
         key_cands = key_cands * len(uniques) + codes[len(want):]
