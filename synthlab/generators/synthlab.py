@@ -18,8 +18,9 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   shared levels (a county's rates) are not backed off: mixing them would break which levels go
   together;
 * **smoothing**: continuous numbers get Gaussian noise of Silverman's width on their leaf, with
-  the leaf's variance kept (``smoothing``); spikes (a pile of zeros) and columns with a set of
-  levels are drawn as they are;
+  the leaf's variance kept (``smoothing``); spikes (a pile of zeros), columns with a set of levels
+  and the shared values of numbers kept to a sparse grid (price points: 1,795, 1,999, where
+  smoothing would land on 1,797, which no real row holds) are drawn as they are;
 * **rare categories**: a category held by fewer rows than two leaves (2 × ``min_samples_leaf``)
   shares one code with the other rare ones (no tree learns what goes with it; its value is drawn
   from their frequencies): a tree could give it at most one leaf of its own, and drawing from that
@@ -30,10 +31,11 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   equal another training row (what a fresh real sample shows, less two standard errors;
   ``reject_copies="excess"``), or all of them (``"all"``). A modelled target is left out of the
   comparison, so which rows are redrawn does not depend on it (redrawing rows whose label agrees
-  with their real twin would teach models the opposite).
+  with their real twin would teach models the opposite); a modelled number that is not a set of
+  levels is then checked with the whole row, beyond what the real rows repeat.
 
-The target (``target_model``) is drawn from gradient boosting on every other column, its number of
-rounds chosen on held-out folds, blended with a ridge or logistic regression with the weight that
+The target (``target_model``) is drawn from gradient boosting on every other column (learning rate
+0.2), its number of rounds chosen on held-out folds, blended with a ridge or logistic regression with the weight that
 predicts held-out rows best (boosting alone stops short of a smooth relation), so models trained on
 synthetic rows learn what real rows teach: a categorical target is drawn first (every other column
 follows it, keeping how the classes differ) and redrawn at the end from the model's class
@@ -51,6 +53,7 @@ from __future__ import annotations
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
@@ -180,14 +183,14 @@ class SynthLabGenerator(Generator):
         # copies are judged without a modelled target: which rows are redrawn then does not depend on it
         modelled = target is not None and self.target_model and len(order) > 1 and (
             self.relabel_ is not None or target == len(order) - 1)
-        self.copy_columns_ = [k for k in range(len(order)) if not (modelled and k == target)]
-        keys = self._keys(z)
-        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-        self.train_keys_ = keys[first]
-        # a fresh real row equals a training row about as often as a training row equals another;
-        # two standard errors below that estimate, synthetic rows copy no more than a fresh sample
-        share = float((counts[counts > 1]).sum() / max(len(keys), 1))
-        self.natural_copy_share_ = max(0.0, share - 2 * np.sqrt(share * (1 - share) / max(len(keys), 1)))
+        without = [k for k in range(len(order)) if not (modelled and k == target)]
+        checks = [without]
+        if modelled and self.relabel_ is None and not self._levels(target, z):
+            # a modelled number is judged again with the whole row: drawn from real values (price
+            # points), it can complete a row that shares the other columns with a training row. A set
+            # of levels (a count of visits) is not: its value often agrees with a real twin's
+            checks.append(list(range(len(order))))
+        self.copy_checks_ = [_CopyCheck.fit(z, cols, self.codecs_) for cols in checks]
         self.names_ = names
         report(on_progress, 1.0, "Done")
 
@@ -220,6 +223,11 @@ class SynthLabGenerator(Generator):
                                     se_rule=0.0 if is_target else _NUMBER_SE_RULE).fit(
                 z, y, self.codecs_, None, min_leaf, depth, seed))
         return steps
+
+    def _levels(self, j: int, z: np.ndarray) -> bool:
+        """Column ``j`` is drawn as a set of levels (every value kept as it is)."""
+        atoms = self.steps_[j][-1].atoms
+        return atoms is not None and atoms.size == np.unique(z[~np.isnan(z[:, j]), j]).size
 
     def _relabels(self, schema: Schema) -> bool:
         """A categorical target is drawn first and redrawn from its model; a numeric one is drawn last."""
@@ -270,17 +278,15 @@ class SynthLabGenerator(Generator):
     def _sample(self, n: int, seed: int) -> pd.DataFrame:
         rng = np.random.default_rng([self.random_state, seed])
         z = self._draw(n, rng)
-        if self.reject_copies != "off":
-            z = self._reject(z, rng, self.natural_copy_share_ if self.reject_copies == "excess" else 0.0)
+        for check in self.copy_checks_ if self.reject_copies != "off" else []:
+            z = self._reject(z, rng, check, check.natural_share if self.reject_copies == "excess" else 0.0)
         out = _dependencies.decode(self.codecs_, z, self.dependencies_, self.decode_order_, rng)
         return pd.DataFrame({name: out[name] for name in self.names_}, copy=False)  # no block consolidation
 
-    def _keys(self, z: np.ndarray) -> np.ndarray:
-        return _row_hashes(z, self.copy_columns_, self.codecs_)
-
-    def _reject(self, z: np.ndarray, rng: np.random.Generator, allowed_share: float) -> np.ndarray:
+    def _reject(self, z: np.ndarray, rng: np.random.Generator, check: _CopyCheck, allowed_share: float
+                ) -> np.ndarray:
         """Redraw copies of training rows beyond ``allowed_share`` of the rows (bounded rounds)."""
-        copies = np.isin(self._keys(z), self.train_keys_)
+        copies = check.copies(z, self.codecs_)
         excess = int(copies.sum()) - int(np.floor(allowed_share * len(z)))
         if excess <= 0:
             return z
@@ -289,10 +295,32 @@ class SynthLabGenerator(Generator):
             if len(todo) == 0:
                 break
             fresh = self._draw(2 * len(todo) + 16, rng)
-            fresh = fresh[~np.isin(self._keys(fresh), self.train_keys_)][: len(todo)]
+            fresh = fresh[~check.copies(fresh, self.codecs_)][: len(todo)]
             z[todo[: len(fresh)]] = fresh
             todo = todo[len(fresh):]
         return z
+
+
+@dataclass
+class _CopyCheck:
+    """Which rows copy a training row on ``columns``, and how many copies a fresh sample makes."""
+
+    columns: list[int]
+    train_keys: np.ndarray
+    natural_share: float
+
+    @classmethod
+    def fit(cls, z: np.ndarray, columns: list[int], codecs: list[ColumnCodec]) -> _CopyCheck:
+        keys = _row_hashes(z, columns, codecs)
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        # a fresh real row equals a training row about as often as a training row equals another;
+        # two standard errors below that estimate, synthetic rows copy no more than a fresh sample
+        share = float((counts[counts > 1]).sum() / max(len(keys), 1))
+        natural = max(0.0, share - 2 * np.sqrt(share * (1 - share) / max(len(keys), 1)))
+        return cls(columns, keys[first], natural)
+
+    def copies(self, z: np.ndarray, codecs: list[ColumnCodec]) -> np.ndarray:
+        return np.isin(_row_hashes(z, self.columns, codecs), self.train_keys)
 
 
 def _run_side_by_side(tasks: list, on_progress: ProgressCallback | None, message: str) -> list:
