@@ -717,8 +717,8 @@ _BOOST_LOOKS = (5, 10, 15, 22, 32, 45, 65, 90, 125, 175)
 _BOOST_PATIENCE = 2
 # rounds the fold models grow to in one fit call; the rule can look at most two looks past a stage's
 # last best, so the next stage always covers them (the first stage stops early: most targets choose
-# 15-45 rounds, and a 4-class target grows 4 trees a round)
-_BOOST_STAGES = (45, 90, 175)
+# 10-22 rounds, and a 4-class target grows 4 trees a round: carData's Chile searched in 0.45 s, not 0.8)
+_BOOST_STAGES = (22, 45, 90, 175)
 # trees a fold model may grow while the rounds are searched: 175 rounds of one tree (numbers, two
 # classes); with k classes a round is k trees, so 10 classes stop at 45 rounds. On scikit-learn's
 # digits (10 classes, 64 columns) the blend then leaned on the linear model as before (weight 0.6-0.9)

@@ -35,12 +35,12 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   levels is then checked with the whole row, beyond what the real rows repeat.
 
 The target (``target_model``) is drawn from gradient boosting on every other column (learning rate
-0.2), its number of rounds chosen on held-out folds, blended with a ridge or logistic regression with the weight that
-predicts held-out rows best (boosting alone stops short of a smooth relation), so models trained on
-synthetic rows learn what real rows teach: a categorical target is drawn first (every other column
-follows it, keeping how the classes differ) and redrawn at the end from the model's class
-probabilities given the row; a numeric target is drawn last, from real target values of rows whose
-held-out prediction is like the synthetic row's. Columns are drawn most connected first (see
+0.2), its number of rounds chosen on held-out folds, blended with a ridge or logistic regression
+with the weight that predicts held-out rows best (boosting alone stops short of a smooth relation),
+so models trained on synthetic rows learn what real rows teach: a categorical target is drawn
+first (every other column follows it, keeping how the classes differ) and redrawn at the end from
+the model's class probabilities given the row; a numeric target is drawn last, from real target
+values of rows whose held-out prediction is like the synthetic row's. Columns are drawn most connected first (see
 :func:`auto_order`). A category column that fixes another in every training row (a country its
 continent and ISO code) fixes it in every synthetic row too, rare pooled levels included (see
 :mod:`._dependencies`). Sampling is vectorised per column: one ``tree.apply`` call gives every row its
