@@ -94,10 +94,12 @@ def test_price_points_are_drawn_as_real_prices():
         # 6% of the real rows hold a price no other row does: those are smoothed (smoothing every
         # price: 19% of the synthetic prices are real ones)
         assert syn["price"].isin(set(df["price"])).mean() > 0.9
-    ages = pd.DataFrame({"age": np.random.default_rng(0).integers(18, 90, 3000) * 10})  # every tenth year: sparse
-    dense = pd.DataFrame({"age": np.random.default_rng(0).normal(5000, 1500, 3000).round()})
-    assert fit(ages).steps_[0][-1].atoms.size == ages["age"].nunique()
-    assert fit(dense).steps_[0][-1].atoms.size < 0.1 * dense["age"].nunique()
+    rng = np.random.default_rng(0)
+    salaries = pd.DataFrame({"salary": rng.integers(20, 400, 1500) * 1000})  # in thousands: a sparse grid
+    kept = fit(salaries).steps_[0][-1].atoms
+    assert 32 < kept.size == (salaries["salary"].value_counts() > 1).sum()  # every shared value, no other
+    weights = pd.DataFrame({"grams": rng.normal(500, 100, 1500).round()})  # whole grams: a filled grid
+    assert fit(weights).steps_[0][-1].atoms.size < 0.1 * weights["grams"].nunique()
 
 
 def test_rows_completed_by_a_real_price_are_not_copies():
