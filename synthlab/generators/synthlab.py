@@ -40,11 +40,11 @@ with the weight that predicts held-out rows best (boosting alone stops short of 
 so models trained on synthetic rows learn what real rows teach: a categorical target is drawn
 first (every other column follows it, keeping how the classes differ) and redrawn at the end from
 the model's class probabilities given the row; a numeric target is drawn last, from real target
-values of rows whose held-out prediction is like the synthetic row's. Columns are drawn most connected first (see
-:func:`auto_order`). A category column that fixes another in every training row (a country its
-continent and ISO code) fixes it in every synthetic row too, rare pooled levels included (see
-:mod:`._dependencies`). Sampling is vectorised per column: one ``tree.apply`` call gives every row its
-leaf and one numpy draw its value; nothing loops over rows. See
+values of rows whose held-out prediction is like the synthetic row's. Columns are drawn most
+connected first (see :func:`auto_order`). A category column that fixes another in every training
+row (a country its continent and ISO code) fixes it in every synthetic row too, rare pooled levels
+included (see :mod:`._dependencies`). Sampling is vectorised per column: one ``tree.apply`` call
+gives every row its leaf and one numpy draw its value; nothing loops over rows. See
 :mod:`synthlab.generators._trees` for the pieces.
 """
 
@@ -185,7 +185,7 @@ class SynthLabGenerator(Generator):
             self.relabel_ is not None or target == len(order) - 1)
         without = [k for k in range(len(order)) if not (modelled and k == target)]
         checks = [without]
-        if modelled and self.relabel_ is None and not self._levels(target, z):
+        if modelled and self.relabel_ is None and not _kept_whole(self.steps_[target][-1].atoms, z[:, target]):
             # a modelled number is judged again with the whole row: drawn from real values (price
             # points), it can complete a row that shares the other columns with a training row. A set
             # of levels (a count of visits) is not: its value often agrees with a real twin's
@@ -217,17 +217,12 @@ class SynthLabGenerator(Generator):
                 z, missing.astype(float), self.codecs_, 2, min_leaf, depth, seed))
         if not missing.all():
             atoms = codec.atoms(y, max(min_leaf, int(np.ceil(_ATOM_SHARE * len(y)))))
-            levels = atoms.size == np.unique(y[~missing]).size  # a set of shared levels
+            levels = _kept_whole(atoms, y)  # a set of shared levels
             steps.append(value_step(j, "value", prev, smooth=self.smoothing, atoms=atoms, backoff=backoff,
                                     tune=self.tune_leaves, tune_backoff=tune_backoff and not levels,
                                     se_rule=0.0 if is_target else _NUMBER_SE_RULE).fit(
                 z, y, self.codecs_, None, min_leaf, depth, seed))
         return steps
-
-    def _levels(self, j: int, z: np.ndarray) -> bool:
-        """Column ``j`` is drawn as a set of levels (every value kept as it is)."""
-        atoms = self.steps_[j][-1].atoms
-        return atoms is not None and atoms.size == np.unique(z[~np.isnan(z[:, j]), j]).size
 
     def _relabels(self, schema: Schema) -> bool:
         """A categorical target is drawn first and redrawn from its model; a numeric one is drawn last."""
@@ -299,6 +294,11 @@ class SynthLabGenerator(Generator):
             z[todo[: len(fresh)]] = fresh
             todo = todo[len(fresh):]
         return z
+
+
+def _kept_whole(atoms: np.ndarray | None, y: np.ndarray) -> bool:
+    """A number drawn as a set of levels: every one of its values ``y`` is kept as it is."""
+    return atoms is not None and atoms.size == np.unique(y[~np.isnan(y)]).size
 
 
 @dataclass
