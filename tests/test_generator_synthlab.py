@@ -102,6 +102,23 @@ def test_price_points_are_drawn_as_real_prices():
     assert fit(weights).steps_[0][-1].atoms.size < 0.1 * weights["grams"].nunique()
 
 
+def test_repeated_computed_numbers_and_dates_keep_their_values():
+    """A computed number (no fixed decimals) repeated to the last digit by most rows is a set of
+    discrete points (a price per model after deflation, a capped ratio): smoothed, every draw fell
+    between them, where no real row lies. Dates at month starts (360 months, 4 rows each) keep to
+    month starts."""
+    rng = np.random.default_rng(3)
+    models = rng.lognormal(1.4, 0.4, 200)  # 200 deflated list prices, full float precision
+    df = pd.DataFrame({"price": np.concatenate([rng.choice(models, 1300), rng.lognormal(1.4, 0.4, 200)]),
+                       "month": pd.to_datetime({"year": 1990 + rng.integers(0, 30, 1500),
+                                                "month": rng.integers(1, 13, 1500), "day": 1})})
+    schema = Schema.detect(df)
+    assert schema["price"].decimals is None and schema["month"].kind == Kind.DATETIME
+    syn = fit(df, schema).sample(2000, seed=1)
+    assert syn["price"].isin(set(models)).mean() > 0.8  # 0.87 (0 when every price was smoothed)
+    assert (syn["month"].dt.day == 1).mean() > 0.95  # 0.98 (0.03 when every date was smoothed)
+
+
 def test_rows_completed_by_a_real_price_are_not_copies():
     """A numeric target drawn from real values can complete a row that shares its specs with a
     training row: whole rows are checked too, so they copy no more often than the real data repeats."""

@@ -524,12 +524,16 @@ class ColumnCodec:
 
     def _sparse(self, x: np.ndarray, values: np.ndarray) -> bool:
         """Real values hold fewer than half the steps of the column's grid (its decimals) over the
-        middle 90% of its rows, so smoothed values would mostly fall where no real row lies."""
-        if self.decimals is None:
-            return False  # computed numbers (a ratio): no grid the values keep to
+        middle 90% of its rows, so smoothed values would mostly fall where no real row lies. A
+        computed number (no fixed decimals) has no grid to fill: if most of its rows repeat another
+        row's value to the last digit, those values are discrete points (a ratio of round amounts, a
+        price per model) and nothing lies between them. Datetimes keep to a grid of their unit."""
+        decimals = 0 if self.source == "datetime" else self.decimals
+        if decimals is None:
+            return True
         low, high = np.nanquantile(x, [0.05, 0.95])
         inner = np.count_nonzero((values >= low) & (values <= high))
-        return inner < _SPARSE_GRID * ((high - low) * 10.0 ** self.decimals + 1)
+        return inner < _SPARSE_GRID * ((high - low) * 10.0 ** decimals + 1)
 
     def keys(self, x: np.ndarray) -> np.ndarray:
         """Numbers that identify a value exactly (for spotting copies of training rows)."""
