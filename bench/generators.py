@@ -261,7 +261,9 @@ def _verdict(s: dict, t: dict, key: str) -> str:
     detail = {
         "detection": f"{m['detection_auc']:.3f}",
         "pair_trends": f"×{m['pair_trends'] / h['pair_trends']:.3f}" if h["pair_trends"] else "",
-        "tstr": f"×{m['tstr'] / h['tstr']:.3f}" if h.get("tstr") else "",
+        # a ratio to a holdout score at or below 0 (an R² no better than the mean) reads backwards: both shown
+        "tstr": "" if h.get("tstr") is None else (
+            f"×{m['tstr'] / h['tstr']:.3f}" if h["tstr"] > 0 else f"{m['tstr']:.3f} vs {h['tstr']:.3f}"),
         "closer_to_train": f"{m['closer_to_train']:.3f}",
         "exact_copies": f"{m['exact_copies']:.3f} vs {h['exact_copies']:.3f}",
         "speed": "",
