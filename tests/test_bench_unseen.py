@@ -11,7 +11,7 @@ from synthlab.schema import Schema
 @pytest.mark.parametrize("name", [*DATASETS, *WIDER])
 def test_bundled_real_tables_load_with_their_target(name):
     df, target = load(name)
-    assert len(df) >= 80 and target in df
+    assert len(df) >= (150 if name in DATASETS else 80) and target in df  # the wider check has msleep's 83 rows
     assert Schema.detect(df, target=target).task in ("classification", "regression")
 
 
