@@ -288,6 +288,29 @@ def test_categorical_target_is_drawn_from_its_model():
     assert plain.relabel_ is None and [c.columns for c in plain.copy_checks_] == [list(range(len(plain.order_)))]
 
 
+def test_a_numeric_target_on_a_small_table_is_drawn_from_its_model():
+    """60 rows: the target's cross-fitted model (a linear blend here) still draws it. A tree's leaves
+    of a few rows turned a linear relation into steps (a regression trained on the synthetic rows
+    scored R² 0.79-0.88 on fresh rows against 0.98 from the real rows; with the model 0.93-0.98)."""
+    from sklearn.linear_model import LinearRegression
+    from sklearn.metrics import r2_score
+
+    def table(n: int, seed: int) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=(n, 3))
+        y = 2 * x[:, 0] - x[:, 1] + 0.5 * x[:, 2] + rng.normal(0, 0.3, n)
+        return pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "c": x[:, 2], "y": y})
+
+    fresh = table(2000, 99)
+    for seed in (0, 3):
+        df = table(60, seed)
+        gen = fit(df, Schema.detect(df, target="y"), random_state=seed)
+        assert gen.steps_[gen.target_index_][-1].model is not None
+        syn = gen.sample(60, seed=seed)
+        model = LinearRegression().fit(syn[["a", "b", "c"]], syn["y"])
+        assert r2_score(fresh["y"], model.predict(fresh[["a", "b", "c"]])) > 0.92
+
+
 def test_boosting_rounds_follow_the_signal():
     from synthlab.generators._trees import cross_fitted_rounds
 
