@@ -719,7 +719,7 @@ class ScoredStep(Step):
 # carData's Chile and two samples), and the search, most of a fit, takes half the time
 _LEARNING_RATE = 0.2
 # rows (at least this many leaves' worth, and this many) the target's model needs; fewer: a plain tree.
-# Four folds of 30 rows still choose a blend weight: on nine tiny tables (33-97 training rows) a floor
+# 30 rows in four folds still choose a blend weight: on nine tiny tables (33-97 training rows) a floor
 # of 30 rather than 100 raised TSTR over 20 seeds on tips (x0.75 -> x0.87), Journals (x0.74 -> x0.79),
 # Prestige, mpg and wine, left airquality and birthwt as they were, at the same detection (seeds 0-9
 # and 10-19 disagree on several: tables this small are noisy); a linear relation on 60 rows is learned
