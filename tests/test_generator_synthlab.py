@@ -330,7 +330,7 @@ def test_many_classes_search_rounds_within_a_budget_of_trees(monkeypatch):
     trees per model, so three classes stop at a third of the rounds two classes may use."""
     from synthlab.generators import _trees
 
-    assert max(r for r in _trees._BOOST_LOOKS if 10 * r <= _trees._BOOST_TREES) == 22  # ten classes: 22 rounds
+    assert max(r for r in _trees._BOOST_LOOKS if 10 * r <= _trees._BOOST_TREES) == 15  # ten classes: 15 rounds
     monkeypatch.setattr(_trees, "_BOOST_TREES", 70)  # two classes: up to 65 rounds; three: up to 22
     rng = np.random.default_rng(0)
     x = rng.normal(size=(1500, 2))
