@@ -168,7 +168,8 @@ def live_progress() -> None:
         elif job.status == "cancelled":
             state.flash("warning", "The run was cancelled; earlier runs are untouched.")
         else:
-            state.flash("success", "The run finished: see its scores below, or open Compare and Evaluate.")
+            # shown on whichever page is open when the run ends (often Compare, opened while it ran)
+            state.flash("success", "The run finished: its scores are ready, and Compare and Evaluate show it in full.")
     if finished:
         st.rerun(scope="app")
     for rid, job in jobs.items():
