@@ -173,9 +173,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return _text_or_binary(data.decode("latin-1")), "latin-1"
 
 
+# control characters text may hold: whitespace, and SUB (0x1A), which legacy encodings leave in place
+# of a character they could not map (a public breach register writes every apostrophe as one)
+_TEXT_CONTROLS = "\t\r\n\f\v\x1a"
+
+
 def _text_or_binary(text: str) -> str:
     sample = text[:20000]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in _TEXT_CONTROLS)
     if "\x00" in sample or control > max(5, len(sample) // 100):
         raise DataError("This file is binary, not text; it is not a table SynthLab can read.")
     return text
