@@ -144,6 +144,21 @@ def test_reject_copies_leaves_no_training_row():
     assert exact_copy_share(strict, df, schema) == 0.0
 
 
+def test_rows_told_apart_only_by_a_rare_category_are_not_copied():
+    """Every row is distinct, but only through a category whose levels are too rare to model (pooled
+    under one code). Compared by code, train seemed to repeat itself and every copy was allowed
+    (half the synthetic rows were training rows); compared by value, none is."""
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"area": np.repeat([f"area {i}" for i in range(200)], 3),
+                       "year": np.tile([1990, 2000, 2010], 200), "flow": rng.choice(["in", "out"], 600)})
+    schema = Schema.detect(df)
+    assert schema["area"].kind == Kind.CATEGORICAL
+    gen = fit(df, schema)
+    assert gen.codecs_[gen.order_.index("area")].rare_code is not None  # pooled: 3 rows a level
+    assert gen.copy_checks_[0].natural_share == 0.0
+    assert exact_copy_share(gen.sample(600, seed=1), df, schema) == 0.0
+
+
 def test_column_order_param():
     df = survey(300)
     gen = fit(df, column_order='["income", "region"]')

@@ -64,7 +64,7 @@ from sklearn import config_context
 
 from synthlab.errors import GeneratorError
 from synthlab.generators import _dependencies
-from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, ScoredStep, Step
+from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, ScoredStep, Step, _category_keys
 from synthlab.generators.base import Generator, ParamSpec
 from synthlab.progress import ProgressCallback, report
 from synthlab.schema import Kind, Schema
@@ -191,7 +191,7 @@ class SynthLabGenerator(Generator):
             # points), it can complete a row that shares the other columns with a training row. A set
             # of levels (a count of visits) is not: its value often agrees with a real twin's
             checks.append(list(range(len(order))))
-        self.copy_checks_ = [_CopyCheck.fit(z, cols, self.codecs_) for cols in checks]
+        self.copy_checks_ = [_CopyCheck.fit(data, cols, self.codecs_) for cols in checks]
         self.names_ = names
         report(on_progress, 1.0, "Done")
 
@@ -273,28 +273,35 @@ class SynthLabGenerator(Generator):
 
     def _sample(self, n: int, seed: int) -> pd.DataFrame:
         rng = np.random.default_rng([self.random_state, seed])
-        z = self._draw(n, rng)
+        rows = self._rows(n, rng)
         for check in self.copy_checks_ if self.reject_copies != "off" else []:
-            z = self._reject(z, rng, check, check.natural_share if self.reject_copies == "excess" else 0.0)
-        out = _dependencies.decode(self.codecs_, z, self.dependencies_, self.decode_order_, rng)
+            rows = self._reject(rows, rng, check, check.natural_share if self.reject_copies == "excess" else 0.0)
+        return rows
+
+    def _rows(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
+        """``n`` drawn rows, decoded (rare categories resolved to their values)."""
+        out = _dependencies.decode(self.codecs_, self._draw(n, rng), self.dependencies_, self.decode_order_, rng)
         return pd.DataFrame({name: out[name] for name in self.names_}, copy=False)  # no block consolidation
 
-    def _reject(self, z: np.ndarray, rng: np.random.Generator, check: _CopyCheck, allowed_share: float
-                ) -> np.ndarray:
+    def _reject(self, rows: pd.DataFrame, rng: np.random.Generator, check: _CopyCheck, allowed_share: float
+                ) -> pd.DataFrame:
         """Redraw copies of training rows beyond ``allowed_share`` of the rows (bounded rounds)."""
-        copies = check.copies(z, self.codecs_)
-        excess = int(copies.sum()) - int(np.floor(allowed_share * len(z)))
+        copies = check.copies(rows, self.codecs_)
+        excess = int(copies.sum()) - int(np.floor(allowed_share * len(rows)))
         if excess <= 0:
-            return z
+            return rows
         todo = np.sort(rng.choice(np.flatnonzero(copies), size=excess, replace=False))
+        parts, position, total = [rows], np.arange(len(rows)), len(rows)
         for _ in range(_REJECT_ROUNDS):
             if len(todo) == 0:
                 break
-            fresh = self._draw(2 * len(todo) + 16, rng)
-            fresh = fresh[~check.copies(fresh, self.codecs_)][: len(todo)]
-            z[todo[: len(fresh)]] = fresh
+            fresh = self._rows(2 * len(todo) + 16, rng)
+            fresh = fresh[~check.copies(fresh, self.codecs_)].iloc[: len(todo)]
+            position[todo[: len(fresh)]] = total + np.arange(len(fresh))
+            parts.append(fresh)
+            total += len(fresh)
             todo = todo[len(fresh):]
-        return z
+        return pd.concat(parts, ignore_index=True).iloc[position].reset_index(drop=True)
 
 
 def _kept_whole(atoms: np.ndarray | None, y: np.ndarray) -> bool:
@@ -304,15 +311,20 @@ def _kept_whole(atoms: np.ndarray | None, y: np.ndarray) -> bool:
 
 @dataclass
 class _CopyCheck:
-    """Which rows copy a training row on ``columns``, and how many copies a fresh sample makes."""
+    """Which rows copy a training row on ``columns``, and how many copies a fresh sample makes.
+
+    Rows are compared by their values, not by the codes the trees draw: categories pooled as rare
+    share one code, so training rows that differ only in a rare category (a country, an area) look
+    equal by code, which made a table whose rows are all distinct seem to repeat itself (27% of
+    train in a migration register) and let copies through."""
 
     columns: list[int]
     train_keys: np.ndarray
     natural_share: float
 
     @classmethod
-    def fit(cls, z: np.ndarray, columns: list[int], codecs: list[ColumnCodec]) -> _CopyCheck:
-        keys = _row_hashes(z, columns, codecs)
+    def fit(cls, data: pd.DataFrame, columns: list[int], codecs: list[ColumnCodec]) -> _CopyCheck:
+        keys = _row_hashes(data, columns, codecs)
         _, first, counts = np.unique(keys, return_index=True, return_counts=True)
         # a fresh real row equals a training row about as often as a training row equals another;
         # two standard errors below that estimate, synthetic rows copy no more than a fresh sample
@@ -320,8 +332,8 @@ class _CopyCheck:
         natural = max(0.0, share - 2 * np.sqrt(share * (1 - share) / max(len(keys), 1)))
         return cls(columns, keys[first], natural)
 
-    def copies(self, z: np.ndarray, codecs: list[ColumnCodec]) -> np.ndarray:
-        return np.isin(_row_hashes(z, self.columns, codecs), self.train_keys)
+    def copies(self, rows: pd.DataFrame, codecs: list[ColumnCodec]) -> np.ndarray:
+        return np.isin(_row_hashes(rows, self.columns, codecs), self.train_keys)
 
 
 def _run_side_by_side(tasks: list, on_progress: ProgressCallback | None, message: str) -> list:
@@ -431,9 +443,12 @@ def _dependence(a: np.ndarray, b: np.ndarray) -> float:
     return float(max(mi - bias, 0.0) / scale) if scale > 0 else 0.0
 
 
-def _row_hashes(z: np.ndarray, columns: list[int], codecs: list[ColumnCodec]) -> np.ndarray:
+def _row_hashes(rows: pd.DataFrame, columns: list[int], codecs: list[ColumnCodec]) -> np.ndarray:
     """One 64-bit hash per row of ``columns``' exact values (column by column: no row matrix)."""
-    hashes = np.zeros(len(z), dtype=np.uint64)
+    hashes = np.zeros(len(rows), dtype=np.uint64)
     for j in columns:
-        hashes = hashes * np.uint64(1_000_003) ^ pd.util.hash_array(codecs[j].keys(z[:, j]))
+        codec = codecs[j]
+        s = rows[codec.name]
+        keys = codec.keys(codec.encode(s)) if codec.kind == "num" else _category_keys(s, codec.source).to_numpy()
+        hashes = hashes * np.uint64(1_000_003) ^ pd.util.hash_array(keys)
     return hashes
