@@ -159,6 +159,16 @@ def test_rows_told_apart_only_by_a_rare_category_are_not_copied():
     assert exact_copy_share(gen.sample(600, seed=1), df, schema) == 0.0
 
 
+def test_numbers_beyond_float32_range_are_learned():
+    """Trees split on float32: a column of physical constants up to 10^50 (gt's constants) made
+    scikit-learn refuse the table as holding infinities."""
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"value": 10.0 ** rng.uniform(-30, 50, 300), "group": rng.choice(["a", "b"], 300),
+                       "x": rng.normal(size=300)})
+    out = fit(df, column_order='["value", "group", "x"]').sample(300, seed=0)
+    assert out["value"].notna().all() and out["value"].max() > 1e40 and out["value"].min() > 0
+
+
 def test_column_order_param():
     df = survey(300)
     gen = fit(df, column_order='["income", "region"]')

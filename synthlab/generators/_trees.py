@@ -37,6 +37,8 @@ _MAX_SCORED_CLASSES = 10  # a target with more classes is drawn from a plain tre
 # (R² 0.93-0.98 against 0.79-0.88 from a tree's leaves)
 _SCORED_LEAVES = 4
 _SCORED_MIN_ROWS = 30
+# trees split on float32 and scikit-learn sums each column in it: numbers are clipped to this size
+_TREE_LIMIT = 1e30
 _SPIKE_RATIO = 3.0  # a value held by this many times the rows of its neighbours is a spike
 SPLIT_ALPHA = 1e-3  # a split whose sides differ at this significance is always followed (never backed off)
 BACKOFF_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)  # back-off strengths tried
@@ -585,12 +587,13 @@ class Step:
 
     def design(self, z: np.ndarray, dtype: type = np.float64) -> np.ndarray:
         """The predictors of ``z`` as a column-major matrix, categories replaced by their ranks.
-        Trees predict from float32 (scikit-learn casts to it): sampling builds that directly."""
+        Trees predict from float32 (scikit-learn casts to it): sampling builds that directly, and
+        numbers beyond :data:`_TREE_LIMIT` (a physical constant of 10^50) are clipped to it."""
         x = np.empty((len(z), len(self.predictors)), dtype=dtype, order="F")
         for j, col in enumerate(self.predictors):
             ranks = self.ranks.get(col)
             if ranks is None:
-                x[:, j] = z[:, col]
+                x[:, j] = np.clip(z[:, col], -_TREE_LIMIT, _TREE_LIMIT)
             else:
                 codes = z[:, col]
                 x[:, j] = np.append(ranks, np.nan).take(np.where(np.isnan(codes), len(ranks), codes).astype(np.intp))
