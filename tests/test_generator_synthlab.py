@@ -119,6 +119,22 @@ def test_repeated_computed_numbers_and_dates_keep_their_values():
     assert (syn["month"].dt.day == 1).mean() > 0.95  # 0.98 (0.03 when every date was smoothed)
 
 
+def test_dates_written_as_numbers_stay_real_dates():
+    """Dates written as numbers (19800102) leave gaps where no real value lies (19800132-19800200,
+    19801232-19810101). Smoothed on the value scale, nineteen in twenty drawn dates fell in them and a
+    detector told the rows apart by the date alone (AUC 0.94 on Ecdat's Garch); on the rank scale a
+    value only moves among its neighbours. A skewed but gapless column keeps the value scale."""
+    rng = np.random.default_rng(0)
+    days = pd.bdate_range("1980-01-01", "1985-12-31")
+    df = pd.DataFrame({"date": days.strftime("%Y%m%d").astype(int), "rate": np.cumsum(rng.normal(0, 0.01, len(days))),
+                       "volume": rng.lognormal(3, 1, len(days))})
+    gen = fit(df, column_order='["date", "rate", "volume"]')
+    steps = {gen.order_[j]: s[-1] for j, s in enumerate(gen.steps_)}
+    assert steps["date"].pools.scale is not None and steps["volume"].pools.scale is None
+    drawn = gen.sample(2000, seed=1)["date"].round().astype(int).astype(str)
+    assert pd.to_datetime(drawn, format="%Y%m%d", errors="coerce").notna().mean() > 0.9  # 0.96; 0.06 on the value scale
+
+
 def test_rows_completed_by_a_real_price_are_not_copies():
     """A numeric target drawn from real values can complete a row that shares its specs with a
     training row: whole rows are checked too, so they copy no more often than the real data repeats."""

@@ -42,6 +42,13 @@ _TREE_LIMIT = 1e30
 _SPIKE_RATIO = 3.0  # a value held by this many times the rows of its neighbours is a spike
 SPLIT_ALPHA = 1e-3  # a split whose sides differ at this significance is always followed (never backed off)
 BACKOFF_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)  # back-off strengths tried
+# smoothing moves to the rank scale where more than _GAP_SHARE of smoothed values land in gaps: spaces
+# between neighbouring values _GAP_RATIO times the median of the 2 * _GAP_WINDOW spaces around them
+# (random spacings exceed 20 times their median about once in a million); checked on _GAP_ROWS values
+_GAP_SHARE = 0.1
+_GAP_RATIO = 20.0
+_GAP_WINDOW = 10
+_GAP_ROWS = 10_000
 
 
 # ----- leaf pools -------------------------------------------------------------------------
@@ -64,7 +71,9 @@ class LeafPools:
     is kept. The noise must be wide compared with the gaps between neighbouring training values: a
     draw that only lands between neighbours stays closer to training rows than a fresh real row
     would. Values shared by many rows (``atoms``: a spike at zero, the levels of a small integer
-    scale) are never moved.
+    scale) are never moved. Where that noise would put many values in the gaps of the column's
+    values, where no real row lies (dates written as 19800102: nothing between 19801231 and
+    19810102), it is added on the rank scale instead (see :class:`RankScale`).
     """
 
     values: np.ndarray  # all pooled values, grouped by leaf, ascending within a leaf
@@ -79,6 +88,7 @@ class LeafPools:
     mean: np.ndarray | None = None  # per leaf: mean of its non-atom values
     shrink: np.ndarray | None = None  # per leaf: factor keeping the variance after adding noise
     bandwidth: np.ndarray | None = None  # per leaf: standard deviation of the noise
+    scale: RankScale | None = None  # noise on the rank scale (None: on the values)
 
     @classmethod
     def build(cls, leaves: np.ndarray, values: np.ndarray, tree=None, atoms: np.ndarray | None = None,
@@ -106,8 +116,16 @@ class LeafPools:
         return pools
 
     def _smoothing(self, n_nodes: int, atoms: np.ndarray | None, smooth: float) -> None:
-        v, leaves = self.values, self.leaf
+        v = self.values
         self.atom = np.isin(v, atoms) if atoms is not None and len(atoms) else np.zeros(len(v), dtype=bool)
+        self._kernel(v, n_nodes, smooth)
+        if self._lands_in_gaps():
+            self.scale = RankScale.fit(v[~self.atom])
+            self._kernel(self.scale.rank(v), n_nodes, smooth)
+
+    def _kernel(self, v: np.ndarray, n_nodes: int, smooth: float) -> None:
+        """Per leaf the mean, noise width and shrink factor of values ``v`` (atoms left out)."""
+        leaves = self.leaf
         w = (~self.atom).astype(float)
         k = np.bincount(leaves, weights=w, minlength=n_nodes)
         safe = np.maximum(k, 1)
@@ -130,6 +148,32 @@ class LeafPools:
         self.mean = mean
         self.bandwidth = h
         self.shrink = np.sqrt(np.clip(1.0 - (h / np.where(sd > 0, sd, 1.0)) ** 2, 0.0, 1.0))
+
+    def _lands_in_gaps(self) -> bool:
+        """Whether more than :data:`_GAP_SHARE` of smoothed values (one draw per training value, on
+        at most :data:`_GAP_ROWS` of them, seeded) fall in gaps of the column: a space between
+        neighbouring distinct values :data:`_GAP_RATIO` times wider than the spaces around it (a
+        month's end in 19800131, 19800201; a year's end). Smooth skewed or clustered columns have
+        no such gaps, or noise too narrow to reach them (each leaf's own width), and keep the value
+        scale."""
+        free = np.flatnonzero(~self.atom)
+        if len(free) > _GAP_ROWS:
+            free = np.sort(np.random.default_rng(0).choice(free, _GAP_ROWS, replace=False))
+        v = self.values[free]
+        xs = np.unique(v)
+        if len(xs) < 2 * _GAP_WINDOW:
+            return False
+        gaps = np.diff(xs)
+        window = np.lib.stride_tricks.sliding_window_view(np.pad(gaps, _GAP_WINDOW, mode="edge"), 2 * _GAP_WINDOW + 1)
+        wide = gaps > _GAP_RATIO * np.partition(window, _GAP_WINDOW, axis=1)[:, _GAP_WINDOW]  # the median
+        if not wide.any():
+            return False
+        src = self.leaf[free]
+        m = self.mean[src]
+        drawn = m + self.shrink[src] * (v - m) + self.bandwidth[src] * np.random.default_rng(0).standard_normal(len(v))
+        i = np.searchsorted(xs, drawn)
+        inside = (i > 0) & (i < len(xs))
+        return float(wide[i[inside] - 1].sum()) > _GAP_SHARE * len(v)
 
     def _paths(self, left: np.ndarray, right: np.ndarray) -> None:
         """Every node's ancestors by depth, and the chance of backing off no earlier than each."""
@@ -177,8 +221,40 @@ class LeafPools:
         move = ~self.atom[pos]
         src = self.leaf[pos]
         m = self.mean[src]
-        smoothed = m + self.shrink[src] * (out - m) + self.bandwidth[src] * noise
+        x = out if self.scale is None else self.scale.rank(out)
+        smoothed = m + self.shrink[src] * (x - m) + self.bandwidth[src] * noise
+        if self.scale is not None:
+            smoothed = self.scale.value(smoothed)
         return np.where(move, smoothed, out)
+
+
+@dataclass
+class RankScale:
+    """A column's values as ranks (0..1, mid-rank for ties) and back, piecewise linear between
+    neighbouring training values: noise added to ranks moves a value among its neighbours and never
+    into an empty stretch wider than 1/n of the rows (only between the two values beside it)."""
+
+    sorted_values: np.ndarray  # every (non-atom) training value, ascending
+    distinct: np.ndarray  # its distinct values
+    mid_rank: np.ndarray  # per distinct value: its mid-rank in 0..1
+
+    @classmethod
+    def fit(cls, values: np.ndarray) -> RankScale:
+        ordered = np.sort(values)
+        distinct, counts = np.unique(ordered, return_counts=True)
+        return cls(ordered, distinct, (np.cumsum(counts) - counts / 2.0) / max(len(ordered), 1))
+
+    def rank(self, v: np.ndarray) -> np.ndarray:
+        return np.interp(v, self.distinct, self.mid_rank) if len(self.distinct) else v
+
+    def value(self, u: np.ndarray) -> np.ndarray:
+        n = len(self.sorted_values)
+        if n == 0:
+            return u
+        lo, hi = 0.5 / n, 1.0 - 0.5 / n  # reflected at the ends, as numbers are at the real range
+        u = np.where(u < lo, 2 * lo - u, u)
+        u = np.where(u > hi, 2 * hi - u, u)
+        return np.interp(u, (np.arange(n) + 0.5) / n, self.sorted_values)
 
 
 # ----- leaf size --------------------------------------------------------------------------
