@@ -135,6 +135,19 @@ def test_dates_written_as_numbers_stay_real_dates():
     assert pd.to_datetime(drawn, format="%Y%m%d", errors="coerce").notna().mean() > 0.9  # 0.96; 0.06 on the value scale
 
 
+def test_a_heavy_tail_keeps_its_small_values():
+    """Counts from 10 to 10^8 (migrants per country) drawn first, from one leaf: one kernel's width
+    (thousands) moved every small count: the share under 1,000 fell from 0.35 to 0.17 (detection AUC
+    0.59; 0.49 now). Their distribution changing beyond chance puts the noise on the rank scale."""
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"count": np.round(rng.lognormal(8, 2.5, 1500)), "group": rng.choice(["in", "out"], 1500),
+                       "rate": rng.normal(0, 1, 1500)})
+    gen = fit(df, column_order='["count", "group", "rate"]')
+    assert gen.steps_[0][-1].pools.scale is not None
+    small = lambda frame: (frame["count"] < 1000).mean()  # noqa: E731
+    assert abs(small(gen.sample(3000, seed=1)) - small(df)) < 0.03
+
+
 def test_rows_completed_by_a_real_price_are_not_copies():
     """A numeric target drawn from real values can complete a row that shares its specs with a
     training row: whole rows are checked too, so they copy no more often than the real data repeats."""

@@ -42,9 +42,10 @@ _TREE_LIMIT = 1e30
 _SPIKE_RATIO = 3.0  # a value held by this many times the rows of its neighbours is a spike
 SPLIT_ALPHA = 1e-3  # a split whose sides differ at this significance is always followed (never backed off)
 BACKOFF_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)  # back-off strengths tried
-# smoothing moves to the rank scale where more than _GAP_SHARE of smoothed values land in gaps: spaces
-# between neighbouring values _GAP_RATIO times the median of the 2 * _GAP_WINDOW spaces around them
-# (random spacings exceed 20 times their median about once in a million); checked on _GAP_ROWS values
+# smoothing moves to the rank scale where it would misplace values (LeafPools._distorts, on at most
+# _GAP_ROWS values): more than _GAP_SHARE of them in gaps, spaces between neighbouring values
+# _GAP_RATIO times the median of the 2 * _GAP_WINDOW spaces around them (random spacings exceed 20
+# times their median about once in a million)
 _GAP_SHARE = 0.1
 _GAP_RATIO = 20.0
 _GAP_WINDOW = 10
@@ -71,9 +72,10 @@ class LeafPools:
     is kept. The noise must be wide compared with the gaps between neighbouring training values: a
     draw that only lands between neighbours stays closer to training rows than a fresh real row
     would. Values shared by many rows (``atoms``: a spike at zero, the levels of a small integer
-    scale) are never moved. Where that noise would put many values in the gaps of the column's
-    values, where no real row lies (dates written as 19800102: nothing between 19801231 and
-    19810102), it is added on the rank scale instead (see :class:`RankScale`).
+    scale) are never moved. Where that noise would misplace values (many in the gaps of the
+    column, where no real row lies: dates written as 19800102, nothing between 19801231 and
+    19810102; or a distribution of its own: a heavy tail under one kernel) it is added on the rank
+    scale instead (see :class:`RankScale`, :meth:`_distorts`).
     """
 
     values: np.ndarray  # all pooled values, grouped by leaf, ascending within a leaf
@@ -119,7 +121,7 @@ class LeafPools:
         v = self.values
         self.atom = np.isin(v, atoms) if atoms is not None and len(atoms) else np.zeros(len(v), dtype=bool)
         self._kernel(v, n_nodes, smooth)
-        if self._lands_in_gaps():
+        if self._distorts():
             self.scale = RankScale.fit(v[~self.atom])
             self._kernel(self.scale.rank(v), n_nodes, smooth)
 
@@ -149,13 +151,14 @@ class LeafPools:
         self.bandwidth = h
         self.shrink = np.sqrt(np.clip(1.0 - (h / np.where(sd > 0, sd, 1.0)) ** 2, 0.0, 1.0))
 
-    def _lands_in_gaps(self) -> bool:
-        """Whether more than :data:`_GAP_SHARE` of smoothed values (one draw per training value, on
-        at most :data:`_GAP_ROWS` of them, seeded) fall in gaps of the column: a space between
-        neighbouring distinct values :data:`_GAP_RATIO` times wider than the spaces around it (a
-        month's end in 19800131, 19800201; a year's end). Smooth skewed or clustered columns have
-        no such gaps, or noise too narrow to reach them (each leaf's own width), and keep the value
-        scale."""
+    def _distorts(self) -> bool:
+        """Whether noise on the values would misplace them, judged on one seeded smoothed draw per
+        training value (at most :data:`_GAP_ROWS` of them): more than :data:`_GAP_SHARE` land in
+        gaps of the column, spaces between neighbouring distinct values :data:`_GAP_RATIO` times
+        wider than the spaces around them (a month's end in 19800131, 19800201; a year's end), or
+        the drawn values' distribution differs from the training values' beyond chance (two-sample
+        Kolmogorov-Smirnov at :data:`SPLIT_ALPHA`: a heavy tail under one kernel, counts of 10 to
+        10^8 whose small values all moved by thousands). Then the noise goes on the rank scale."""
         free = np.flatnonzero(~self.atom)
         if len(free) > _GAP_ROWS:
             free = np.sort(np.random.default_rng(0).choice(free, _GAP_ROWS, replace=False))
@@ -163,17 +166,20 @@ class LeafPools:
         xs = np.unique(v)
         if len(xs) < 2 * _GAP_WINDOW:
             return False
-        gaps = np.diff(xs)
-        window = np.lib.stride_tricks.sliding_window_view(np.pad(gaps, _GAP_WINDOW, mode="edge"), 2 * _GAP_WINDOW + 1)
-        wide = gaps > _GAP_RATIO * np.partition(window, _GAP_WINDOW, axis=1)[:, _GAP_WINDOW]  # the median
-        if not wide.any():
-            return False
         src = self.leaf[free]
         m = self.mean[src]
         drawn = m + self.shrink[src] * (v - m) + self.bandwidth[src] * np.random.default_rng(0).standard_normal(len(v))
+        gaps = np.diff(xs)
+        window = np.lib.stride_tricks.sliding_window_view(np.pad(gaps, _GAP_WINDOW, mode="edge"), 2 * _GAP_WINDOW + 1)
+        wide = gaps > _GAP_RATIO * np.partition(window, _GAP_WINDOW, axis=1)[:, _GAP_WINDOW]  # the median
         i = np.searchsorted(xs, drawn)
         inside = (i > 0) & (i < len(xs))
-        return float(wide[i[inside] - 1].sum()) > _GAP_SHARE * len(v)
+        if wide[i[inside] - 1].sum() > _GAP_SHARE * len(v):
+            return True
+        real, moved = np.sort(v), np.sort(drawn)
+        at = np.concatenate([real, moved])
+        ks = np.abs(np.searchsorted(real, at, side="right") - np.searchsorted(moved, at, side="right")).max() / len(v)
+        return bool(ks > np.sqrt(-np.log(SPLIT_ALPHA / 2) / 2) * np.sqrt(2.0 / len(v)))
 
     def _paths(self, left: np.ndarray, right: np.ndarray) -> None:
         """Every node's ancestors by depth, and the chance of backing off no earlier than each."""

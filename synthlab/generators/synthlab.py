@@ -18,8 +18,9 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   shared levels (a county's rates) are not backed off: mixing them would break which levels go
   together;
 * **smoothing**: continuous numbers get Gaussian noise of Silverman's width on their leaf, with
-  the leaf's variance kept (``smoothing``), on the rank scale where noise on the values would land
-  in the column's gaps (dates written as 19800102: nothing lies between 19801231 and 19810102); spikes (a pile of zeros), columns with a set of levels
+  the leaf's variance kept (``smoothing``), on the rank scale where noise on the values would
+  misplace them (in the column's gaps: dates written as 19800102, nothing between 19801231 and
+  19810102; or off its distribution: counts of 10 to 10^8 under one kernel); spikes (a pile of zeros), columns with a set of levels
   and the shared values of numbers kept to a sparse grid (price points: 1,795, 1,999, where
   smoothing would land on 1,797, which no real row holds) or repeated to the last digit (a
   deflated price per model, a capped ratio) are drawn as they are;
