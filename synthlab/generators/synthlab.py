@@ -20,10 +20,10 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
 * **smoothing**: continuous numbers get Gaussian noise of Silverman's width on their leaf, with
   the leaf's variance kept (``smoothing``), on the rank scale where noise on the values would
   misplace them (in the column's gaps: dates written as 19800102, nothing between 19801231 and
-  19810102; or off its distribution: counts of 10 to 10^8 under one kernel); spikes (a pile of zeros), columns with a set of levels
-  and the shared values of numbers kept to a sparse grid (price points: 1,795, 1,999, where
-  smoothing would land on 1,797, which no real row holds) or repeated to the last digit (a
-  deflated price per model, a capped ratio) are drawn as they are;
+  19810102; or off its distribution: counts of 10 to 10^8 under one kernel); spikes (a pile of
+  zeros), columns with a set of levels and the shared values of numbers kept to a sparse grid
+  (price points: 1,795, 1,999, where smoothing would land on 1,797, which no real row holds) or
+  repeated to the last digit (a deflated price per model, a capped ratio) are drawn as they are;
 * **rare categories**: a category held by fewer rows than two leaves (2 × ``min_samples_leaf``)
   shares one code with the other rare ones (no tree learns what goes with it; its value is drawn
   from their frequencies): a tree could give it at most one leaf of its own, and drawing from that
