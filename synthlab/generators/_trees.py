@@ -246,17 +246,16 @@ class RankScale:
 
     @classmethod
     def fit(cls, values: np.ndarray) -> RankScale:
+        """From the non-atom training values (:meth:`LeafPools._distorts` saw at least 20 distinct)."""
         ordered = np.sort(values)
         distinct, counts = np.unique(ordered, return_counts=True)
-        return cls(ordered, distinct, (np.cumsum(counts) - counts / 2.0) / max(len(ordered), 1))
+        return cls(ordered, distinct, (np.cumsum(counts) - counts / 2.0) / len(ordered))
 
     def rank(self, v: np.ndarray) -> np.ndarray:
-        return np.interp(v, self.distinct, self.mid_rank) if len(self.distinct) else v
+        return np.interp(v, self.distinct, self.mid_rank)
 
     def value(self, u: np.ndarray) -> np.ndarray:
         n = len(self.sorted_values)
-        if n == 0:
-            return u
         lo, hi = 0.5 / n, 1.0 - 0.5 / n  # reflected at the ends, as numbers are at the real range
         u = np.where(u < lo, 2 * lo - u, u)
         u = np.where(u > hi, 2 * hi - u, u)
@@ -666,6 +665,7 @@ class Step:
     tree: DecisionTreeClassifier | DecisionTreeRegressor | None = None
     pools: LeafPools | None = None
     ranks: dict[int, np.ndarray] = field(default_factory=dict)  # categorical predictor -> code ranks
+    clipped: set[int] = field(default_factory=set)  # numeric predictors whose real range passes _TREE_LIMIT
 
     def design(self, z: np.ndarray, dtype: type = np.float64) -> np.ndarray:
         """The predictors of ``z`` as a column-major matrix, categories replaced by their ranks.
@@ -675,20 +675,29 @@ class Step:
         for j, col in enumerate(self.predictors):
             ranks = self.ranks.get(col)
             if ranks is None:
-                x[:, j] = np.clip(z[:, col], -_TREE_LIMIT, _TREE_LIMIT)
+                x[:, j] = np.clip(z[:, col], -_TREE_LIMIT, _TREE_LIMIT) if col in self.clipped else z[:, col]
             else:
                 codes = z[:, col]
                 x[:, j] = np.append(ranks, np.nan).take(np.where(np.isnan(codes), len(ranks), codes).astype(np.intp))
         return x
+
+    def _read_predictors(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None) -> None:
+        """How :meth:`design` reads each predictor: a category by its codes' ranks for this outcome,
+        a number whose real range passes :data:`_TREE_LIMIT` clipped (drawn values keep to the real
+        range, so no other column pays for the clip)."""
+        for col in self.predictors:
+            codec = codecs[col]
+            if codec.kind == "cat":
+                self.ranks[col] = category_ranks(z[:, col], codec.n_codes, y, classes)
+            elif max(abs(codec.low), abs(codec.high)) > _TREE_LIMIT:
+                self.clipped.add(col)
 
     def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
             min_leaf: int, max_depth: int | None, seed: int) -> Step:
         """Fit the tree on rows where ``y`` is known and pool their values per leaf."""
         rows = ~np.isnan(y)
         z, y = z[rows], y[rows]
-        for col in self.predictors:
-            if codecs[col].kind == "cat":
-                self.ranks[col] = category_ranks(z[:, col], codecs[col].n_codes, y, classes)
+        self._read_predictors(z, y, codecs, classes)
         leaves = np.zeros(len(y), dtype=np.int64)
         if self.predictors and len(y) >= 2 * min_leaf and np.unique(y).size > 1:
             model = DecisionTreeClassifier if classes is not None else DecisionTreeRegressor
@@ -745,9 +754,7 @@ class ScoredStep(Step):
                 or (classes is not None and labels.size > _MAX_SCORED_CLASSES)):
             return super().fit(z, y, codecs, classes, min_leaf, max_depth, seed)
         zz, yy = z[rows], y[rows]
-        for col in self.predictors:
-            if codecs[col].kind == "cat":
-                self.ranks[col] = category_ranks(zz[:, col], codecs[col].n_codes, yy, classes)
+        self._read_predictors(zz, yy, codecs, classes)
         x = self.design(zz)
         self.classes = labels if classes is not None else None
         with _one_thread():
