@@ -147,10 +147,15 @@ def _format_of(filename: str, data: bytes) -> str:
     return "text"
 
 
+# control characters text may hold: whitespace, and SUB (0x1A), which legacy encodings leave in place
+# of a character they could not map (a public breach register writes every apostrophe as one)
+_TEXT_CONTROLS = "\t\r\n\f\v\x1a"
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 or Latin-1; refuse binary content."""
     head = data[:1024]
-    looks_binary = any(b < 32 and b not in b"\t\r\n\f\v" for b in head)
+    looks_binary = any(b < 32 and chr(b) not in _TEXT_CONTROLS for b in head)
     for magic, what in _MAGIC.items():
         # Short printable signatures ("MZ", "ID3") also start ordinary text: only trust them on binary content.
         if data.startswith(magic) and (len(magic) >= 4 or not magic.isascii() or not magic.isalnum() or looks_binary):
@@ -171,11 +176,6 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return _text_or_binary(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         return _text_or_binary(data.decode("latin-1")), "latin-1"
-
-
-# control characters text may hold: whitespace, and SUB (0x1A), which legacy encodings leave in place
-# of a character they could not map (a public breach register writes every apostrophe as one)
-_TEXT_CONTROLS = "\t\r\n\f\v\x1a"
 
 
 def _text_or_binary(text: str) -> str:
