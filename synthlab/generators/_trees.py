@@ -39,6 +39,7 @@ _SCORED_LEAVES = 4
 _SCORED_MIN_ROWS = 30
 # trees split on float32 and scikit-learn sums each column in it: numbers are clipped to this size
 _TREE_LIMIT = 1e30
+_GRID_TOLERANCE = 1e-12  # relative: a drawn number this close to its rounded value is already on the grid
 _SPIKE_RATIO = 3.0  # a value held by this many times the rows of its neighbours is a spike
 SPLIT_ALPHA = 1e-3  # a split whose sides differ at this significance is always followed (never backed off)
 BACKOFF_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)  # back-off strengths tried
@@ -569,7 +570,11 @@ class ColumnCodec:
         if self.source == "datetime":
             return np.round(x)
         if self.decimals is not None:
-            x = np.round(x, self.decimals)
+            rounded = np.round(x, self.decimals)
+            # a value on the grid to float precision is kept bit for bit: real values computed in
+            # floating point (3 knots in mph, 3.4523399999999995) would otherwise come out as numbers
+            # no real row holds (3.45234), which a detector tells apart and a copy check misses
+            x = np.where(np.abs(rounded - x) <= _GRID_TOLERANCE * np.abs(x), x, rounded)
         return x
 
     def decode(self, x: np.ndarray, rng: np.random.Generator) -> pd.Series:
