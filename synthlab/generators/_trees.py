@@ -631,6 +631,18 @@ class ColumnCodec:
         inner = np.count_nonzero((values >= low) & (values <= high))
         return inner < _SPARSE_GRID * ((high - low) * 10.0 ** decimals + 1)
 
+    def absolute(self, x: np.ndarray) -> np.ndarray:
+        """Numbers as real values (datetimes in nanoseconds), comparable across columns."""
+        return x * self.unit + self.origin if self.source == "datetime" else x
+
+    def same(self, x: np.ndarray, other: ColumnCodec, y: np.ndarray) -> np.ndarray:
+        """Rows where this column's numbers ``x`` equal ``other``'s ``y`` (as real values)."""
+        return self.absolute(x) == other.absolute(y)
+
+    def from_other(self, other: ColumnCodec, y: np.ndarray) -> np.ndarray:
+        """``other``'s numbers ``y`` in this column's scale (the same real values)."""
+        return (other.absolute(y) - self.origin) / self.unit if self.source == "datetime" else y
+
     def keys(self, x: np.ndarray) -> np.ndarray:
         """Numbers that identify a value exactly (for spotting copies of training rows)."""
         return np.where(np.isnan(x), np.inf, x)
@@ -658,7 +670,7 @@ class Step:
     """Draw one column (or a numeric column's missing indicator) given the columns before it."""
 
     column: int  # position in the encoded matrix
-    target: str  # "value" | "missing"
+    target: str  # "value" | "missing" | "same" (equals column ``partner``)
     predictors: list[int]
     smooth: float = 0.0
     atoms: np.ndarray | None = None
@@ -671,6 +683,7 @@ class Step:
     pools: LeafPools | None = None
     ranks: dict[int, np.ndarray] = field(default_factory=dict)  # categorical predictor -> code ranks
     clipped: set[int] = field(default_factory=set)  # numeric predictors whose real range passes _TREE_LIMIT
+    partner: int = -1  # "same": the column this one is drawn equal to
 
     def design(self, z: np.ndarray, dtype: type = np.float64) -> np.ndarray:
         """The predictors of ``z`` as a column-major matrix, categories replaced by their ranks.

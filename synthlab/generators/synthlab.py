@@ -46,7 +46,10 @@ the model's class probabilities given the row; a numeric target is drawn last, f
 values of rows whose held-out prediction is like the synthetic row's. Columns are drawn most
 connected first (see :func:`auto_order`). A category column that fixes another in every training
 row (a country its continent and ISO code) fixes it in every synthetic row too, rare pooled levels
-included (see :mod:`._dependencies`). Sampling is vectorised per column: one ``tree.apply`` call
+included (see :mod:`._dependencies`). A number that equals a column drawn before it in many rows, more
+than chance gives (an event's time that is the follow-up time when the event did not happen), first
+draws whether it is equal, as a missing value is drawn, and takes that column's value where it is
+(see :meth:`SynthLabGenerator._equal_partner`). Sampling is vectorised per column: one ``tree.apply`` call
 gives every row its leaf and one numpy draw its value; nothing loops over rows. See
 :mod:`synthlab.generators._trees` for the pieces.
 """
@@ -82,6 +85,8 @@ _CATEGORY_SE_RULE = 1.0
 _RARE_LEAVES = 2  # a category needs this many leaves' worth of rows to be modelled (fewer: pooled as rare)
 _FIT_THREADS = 4  # columns fitted side by side (capped by the machine's cores)
 _NUMBER_SE_RULE = 0.0
+_SAME_SHARE = 0.05  # a number that equals an earlier column in this share of rows is drawn equal to it there,
+_SAME_SIGMA = 3.1  # if independent columns would agree that often only with probability below SPLIT_ALPHA
 _ORDER_ROWS = 5_000  # rows the column dependences are measured on (a seeded sample above that)
 _ORDER_BINS = 10  # numbers with more distinct values are cut into this many quantile bins
 _ORDER_LEVELS = 32  # up to this many distinct values are kept as they are (categories: the most frequent)
@@ -214,18 +219,53 @@ class SynthLabGenerator(Generator):
                 z, y, self.codecs_, codec.n_codes, min_leaf, depth, seed)]
         steps: list[Step] = []
         missing = np.isnan(y)
+        flags = {"tune": self.tune_leaves, "tune_backoff": bool(self.tune_backoff), "se_rule": _CATEGORY_SE_RULE}
         if missing.any() and not missing.all():
-            steps.append(Step(j, "missing", prev, backoff=self.backoff, tune=self.tune_leaves,
-                              tune_backoff=bool(self.tune_backoff), se_rule=_CATEGORY_SE_RULE).fit(
+            steps.append(Step(j, "missing", prev, backoff=self.backoff, **flags).fit(
                 z, missing.astype(float), self.codecs_, 2, min_leaf, depth, seed))
         if not missing.all():
             atoms = codec.atoms(y, max(min_leaf, int(np.ceil(_ATOM_SHARE * len(y)))))
             levels = _kept_whole(atoms, y)  # a set of shared levels
+            partner = None if levels or is_target else self._equal_partner(j, z, atoms, min_leaf)
+            if partner is not None:
+                same = self.codecs_[j].same(y, self.codecs_[partner], z[:, partner])
+                known = np.where(missing | np.isnan(z[:, partner]), np.nan, same.astype(float))
+                steps.append(Step(j, "same", prev, backoff=self.backoff, partner=partner, **flags).fit(
+                    z, known, self.codecs_, 2, min_leaf, depth, seed))
+                rest = np.where(same, np.nan, y)
+                if np.count_nonzero(~np.isnan(rest)) >= 2 * min_leaf:
+                    y = rest  # the values are learned from the other rows
             steps.append(value_step(j, "value", prev, smooth=self.smoothing, atoms=atoms, backoff=backoff,
                                     tune=self.tune_leaves, tune_backoff=tune_backoff and not levels,
                                     se_rule=0.0 if is_target else _NUMBER_SE_RULE).fit(
                 z, y, self.codecs_, None, min_leaf, depth, seed))
         return steps
+
+    def _equal_partner(self, j: int, z: np.ndarray, atoms: np.ndarray | None, min_leaf: int) -> int | None:
+        """The column drawn before ``j`` that it most often equals, where that is structure rather
+        than chance: at least :data:`_SAME_SHARE` of the rows holding both (and two leaves' worth)
+        agree on a value that is not one of ``j``'s spikes (times to events that equal the follow-up
+        time when the event did not happen, a sale price that is the list price). Smoothed
+        independently, the two would never agree; the rows that do are drawn equal instead."""
+        codec, y = self.codecs_[j], z[:, j]
+        spike = np.isin(y, atoms) if atoms is not None and len(atoms) else np.zeros(len(y), dtype=bool)
+        best, best_share = None, _SAME_SHARE
+        for a in range(j):
+            other = self.codecs_[a]
+            if other.kind != "num" or other.source != codec.source:
+                continue
+            both = ~np.isnan(y) & ~np.isnan(z[:, a])
+            agree = codec.same(y, other, z[:, a]) & ~spike
+            count = int(agree.sum())
+            if count < 2 * min_leaf or count < best_share * max(int(both.sum()), 1):
+                continue
+            # as often as independent columns would agree (small counts: 3 = 3 by chance)? No rule
+            mine, theirs = codec.absolute(y[both & ~spike]), other.absolute(z[both, a])
+            values, counts = np.unique(mine, return_counts=True)
+            chance = float(np.sum(counts * _count_of(values, theirs))) / max(int(both.sum()), 1)
+            if count > chance + _SAME_SIGMA * np.sqrt(chance):
+                best, best_share = a, count / max(int(both.sum()), 1)
+        return best
 
     def _relabels(self, schema: Schema) -> bool:
         """A categorical target is drawn first and redrawn from its model; a numeric one is drawn last."""
@@ -260,11 +300,17 @@ class SynthLabGenerator(Generator):
         with config_context(assume_finite=True):
             for j, (codec, steps) in enumerate(zip(self.codecs_, self.steps_, strict=True)):
                 missing = np.zeros(n, dtype=bool)
+                same: Step | None = None
                 for step in steps:
                     if step.target == "missing":
                         missing = step.draw(z, rng) > 0.5
+                    elif step.target == "same":
+                        same, equal = step, step.draw(z, rng) > 0.5
                     else:
                         z[:, j] = codec.finish(step.draw(z, rng))
+                if same is not None:
+                    equal &= ~np.isnan(z[:, same.partner])
+                    z[equal, j] = codec.from_other(self.codecs_[same.partner], z[equal, same.partner])
                 if codec.kind == "num":
                     z[missing, j] = np.nan
                 elif self.dependencies_:
@@ -304,6 +350,12 @@ class SynthLabGenerator(Generator):
             total += len(fresh)
             todo = todo[len(fresh):]
         return pd.concat(parts, ignore_index=True).iloc[position].reset_index(drop=True)
+
+
+def _count_of(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """How many times each of ``values`` occurs in ``pool``."""
+    ordered = np.sort(pool)
+    return np.searchsorted(ordered, values, side="right") - np.searchsorted(ordered, values, side="left")
 
 
 def _kept_whole(atoms: np.ndarray | None, y: np.ndarray) -> bool:
