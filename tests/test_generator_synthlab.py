@@ -173,6 +173,29 @@ def test_times_that_equal_the_follow_up_stay_equal():
     assert detection_auc(df, drawn, Schema.detect(df), seed=0) < 0.6
 
 
+def test_rare_entities_keep_their_numbers():
+    """A panel of 60 states over 8 years: each state's population barely moves, and with 8 rows a
+    state is too rare to model (two leaves of 5 rows). Drawn from their frequencies, rare states
+    landed on other states' populations (pair trends x0.74 on mosaicData's Galton, families and
+    their parents' heights); drawn last, given the row, a state goes with its own numbers. A rare
+    level that fixes no number (a free-text colour) is still drawn from its frequencies."""
+    rng = np.random.default_rng(4)
+    states = np.repeat([f"S{i:02d}" for i in range(60)], 8)
+    size = np.repeat(rng.lognormal(15, 1, 60), 8)
+    df = pd.DataFrame({"state": states, "year": np.tile(np.arange(2000, 2008), 60),
+                       "population": np.round(size * rng.normal(1, 0.01, len(states))),
+                       "colour": rng.choice([f"c{i}" for i in range(60)], len(states)),
+                       "rate": np.round(rng.normal(5, 1, len(states)), 2)})
+    gen = fit(df)
+    names = {gen.codecs_[j].name for j in gen.rare_steps_}
+    assert names == {"state"}
+    drawn = gen.sample(len(df), seed=1)
+    spread = df.groupby("state")["population"].agg(["min", "max"])
+    lo, hi = spread.loc[drawn["state"], "min"].to_numpy(), spread.loc[drawn["state"], "max"].to_numpy()
+    own = ((drawn["population"].to_numpy() >= 0.95 * lo) & (drawn["population"].to_numpy() <= 1.05 * hi)).mean()
+    assert own > 0.8  # 0.05 when rare states were drawn from their frequencies
+
+
 def test_a_heavy_tail_keeps_its_small_values():
     """Counts from 10 to 10^8 (migrants per country) drawn first, from one leaf: one kernel's width
     (thousands) moved every small count: the share under 1,000 fell from 0.35 to 0.17 (detection AUC

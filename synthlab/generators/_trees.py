@@ -601,6 +601,17 @@ class ColumnCodec:
             return pd.Series(out, name=self.name)
         return pd.Series(values, name=self.name, dtype=object)
 
+    def rare_index(self, s: pd.Series) -> np.ndarray:
+        """Each value's position among the rare values (NaN for any other value)."""
+        codes = pd.Categorical(_category_keys(s, self.source), categories=self.rare_values).codes.astype(np.float64)
+        return np.where(codes < 0, np.nan, codes)
+
+    def with_rare(self, values: pd.Series, rows: np.ndarray, index: np.ndarray) -> pd.Series:
+        """``values`` with the rows at ``rows`` set to the rare values at ``index``."""
+        out = values.to_numpy(dtype=object, copy=True)
+        out[rows] = np.array(self.rare_values, dtype=object)[index.astype(np.intp)]
+        return pd.Series(out, name=self.name, dtype=object)
+
     def atoms(self, x: np.ndarray, min_count: int) -> np.ndarray:
         """Values kept exactly when drawn; every other value is smoothed (and snapped back to the
         column's grid). All values of a set of levels; where most rows hold a value shared with another

@@ -29,7 +29,10 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   from their frequencies): a tree could give it at most one leaf of its own, and drawing from that
   leaf would only repeat its handful of rows. Kept are the target's classes and a level of at
   least ``min_samples_leaf`` rows that fixes another category column (a country's continent: see
-  :func:`determining_levels`);
+  :func:`determining_levels`). Where the column's levels fix a number (a panel's states their
+  populations, families their parents' heights: :func:`levels_fix_a_number`), its rare levels are
+  drawn last, from a tree over the rest of the row, so a row's state is the one its numbers
+  belong to;
 * **copy control**: rows equal to a training row are redrawn beyond the share of training rows that
   equal another training row (what a fresh real sample shows, less two standard errors;
   ``reject_copies="excess"``), or all of them (``"all"``). A modelled target is left out of the
@@ -65,6 +68,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from sklearn import config_context
 
 from synthlab.errors import GeneratorError
@@ -87,6 +91,11 @@ _FIT_THREADS = 4  # columns fitted side by side (capped by the machine's cores)
 _NUMBER_SE_RULE = 0.0
 _SAME_SHARE = 0.05  # a number that equals an earlier column in this share of rows is drawn equal to it there,
 _SAME_SIGMA = 3.1  # if independent columns would agree that often only with probability below SPLIT_ALPHA
+_FIXED_SHARE = 0.9  # a column whose levels hold this share of a number's variance names an entity
+# rows beyond one per level the F-test needs: with most levels held by one row, a few pairs of equal
+# whole numbers (two cars of one make with four cylinders) look like a rule
+_FIXED_ROWS = 30
+_MAX_RARE_DRAWN = 200  # rare levels drawn given the row: at most this many (a tree's cost grows with its classes)
 _ORDER_ROWS = 5_000  # rows the column dependences are measured on (a seeded sample above that)
 _ORDER_BINS = 10  # numbers with more distinct values are cut into this many quantile bins
 _ORDER_LEVELS = 32  # up to this many distinct values are kept as they are (categories: the most frequent)
@@ -107,7 +116,8 @@ class SynthLabGenerator(Generator):
             ParamSpec("min_samples_leaf", "int", 5,
                       "Privacy: every value is drawn from a leaf of at least this many real rows (leaves "
                       "grow larger where finer ones do not predict unseen rows); categories held by fewer "
-                      "than twice as many rows are pooled and drawn apart from the other columns.", low=1, high=100_000),
+                      "than twice as many rows are pooled and drawn after the other columns (from their frequencies, "
+                      "or given the row where the column's levels fix a number).", low=1, high=100_000),
             ParamSpec("smoothing", "float", 1.0,
                       "Privacy: noise on drawn numbers, as a share of the usual kernel width (0 = numbers "
                       "drawn as stored, 1 = Silverman's width on each leaf).", low=0.0, high=3.0),
@@ -185,9 +195,23 @@ class SynthLabGenerator(Generator):
             tasks.append(partial(ScoredStep(target, "value", others, tune=self.tune_leaves).fit, z, z[:, target],
                                  self.codecs_, self.codecs_[target].n_codes, int(self.min_samples_leaf),
                                  self.max_depth or None, self.random_state + len(order)))
+        n_relabel = len(tasks) - len(order)
+        # rare levels of a column whose levels fix a number (a state its population) are drawn last,
+        # given the rest of the row: drawn from their frequencies, a row's state would not be the one
+        # its numbers belong to
+        entity = [j for j in fixable if self._rare_given_row(data, j)]
+        for j in entity:
+            rows = z[:, j] == self.codecs_[j].rare_code
+            which = self.codecs_[j].rare_index(data[self.codecs_[j].name][rows])
+            others = [k for k in range(len(order)) if k != j]
+            tasks.append(partial(Step(j, "value", others, tune=self.tune_leaves, tune_backoff=bool(self.tune_backoff),
+                                      se_rule=_CATEGORY_SE_RULE).fit,
+                                 z[rows], which, self.codecs_, len(self.codecs_[j].rare_values),
+                                 int(self.min_samples_leaf), self.max_depth or None, self.random_state + len(order) + 1 + j))
         fitted = _run_side_by_side(tasks, on_progress, "Fitted {done} of {total} column models")
         self.steps_: list[list[Step]] = fitted[: len(order)]
-        self.relabel_: ScoredStep | None = fitted[len(order)] if len(fitted) > len(order) else None
+        self.relabel_: ScoredStep | None = fitted[len(order)] if n_relabel else None
+        self.rare_steps_: dict[int, Step] = dict(zip(entity, fitted[len(order) + n_relabel:], strict=True))
         # copies are judged without a modelled target: which rows are redrawn then does not depend on it
         modelled = target is not None and self.target_model and len(order) > 1 and (
             self.relabel_ is not None or target == len(order) - 1)
@@ -267,6 +291,18 @@ class SynthLabGenerator(Generator):
                 best, best_share = a, count / max(int(both.sum()), 1)
         return best
 
+    def _rare_given_row(self, data: pd.DataFrame, j: int) -> bool:
+        """Whether column ``j``'s rare levels are drawn given the row (see :func:`levels_fix_a_number`):
+        it pools at least two rare levels (no more than :data:`_MAX_RARE_DRAWN`: a tree over thousands
+        of classes is slow), and no dependency already decides them."""
+        codec = self.codecs_[j]
+        if codec.rare_code is None or not 2 <= len(codec.rare_values) <= _MAX_RARE_DRAWN:
+            return False
+        if any(j in (d.determinant, d.dependent) for d in self.dependencies_):
+            return False
+        numbers = [c.name for c in self.codecs_ if c.kind == "num"]
+        return levels_fix_a_number(data, codec.name, numbers)
+
     def _relabels(self, schema: Schema) -> bool:
         """A categorical target is drawn first and redrawn from its model; a numeric one is drawn last."""
         return bool(self.target_model) and schema.target is not None and schema.task == "classification"
@@ -328,7 +364,13 @@ class SynthLabGenerator(Generator):
 
     def _rows(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """``n`` drawn rows, decoded (rare categories resolved to their values)."""
-        out = _dependencies.decode(self.codecs_, self._draw(n, rng), self.dependencies_, self.decode_order_, rng)
+        z = self._draw(n, rng)
+        out = _dependencies.decode(self.codecs_, z, self.dependencies_, self.decode_order_, rng)
+        for j, step in self.rare_steps_.items():
+            codec = self.codecs_[j]
+            rows = np.flatnonzero(z[:, j] == codec.rare_code)
+            if len(rows):
+                out[codec.name] = codec.with_rare(out[codec.name], rows, step.draw(z[rows], rng))
         return pd.DataFrame({name: out[name] for name in self.names_}, copy=False)  # no block consolidation
 
     def _reject(self, rows: pd.DataFrame, rng: np.random.Generator, check: _CopyCheck, allowed_share: float
@@ -434,6 +476,34 @@ def determining_levels(data: pd.DataFrame, column: str, others: list[str], low: 
         chance[owner] = share[value] ** counts[owner]  # read only where the level has one value
         kept |= candidate & single & (chance < SPLIT_ALPHA)
     return frozenset(levels[kept].tolist())
+
+
+def levels_fix_a_number(data: pd.DataFrame, column: str, numbers: list[str]) -> bool:
+    """Whether ``column``'s levels fix one of the ``numbers`` columns: at least :data:`_FIXED_SHARE`
+    of its variance lies between the levels, beyond chance (F-test at :data:`SPLIT_ALPHA`, with at
+    least :data:`_FIXED_ROWS` rows more than levels). A state
+    its population and density in a panel of states by year, a family its parents' heights: such a
+    column names the entity a row's numbers belong to, and its rare levels must agree with them."""
+    codes = pd.factorize(data[column])[0]
+    for name in numbers:
+        x = pd.to_numeric(data[name], errors="coerce") if not pd.api.types.is_datetime64_any_dtype(data[name]) \
+            else data[name].astype("int64").where(data[name].notna())
+        x = x.to_numpy(dtype=np.float64)
+        ok = (codes >= 0) & ~np.isnan(x)
+        groups = np.unique(codes[ok])
+        n, g = int(ok.sum()), len(groups)
+        if g < 2 or n - g < _FIXED_ROWS:
+            continue
+        x, c = x[ok], codes[ok]
+        means = np.bincount(c, weights=x) / np.maximum(np.bincount(c), 1)
+        total = float(np.sum((x - x.mean()) ** 2))
+        within = float(np.sum((x - means[c]) ** 2))
+        if total <= 0 or within > (1 - _FIXED_SHARE) * total:
+            continue
+        f = ((total - within) / (g - 1)) / max(within / (n - g), 1e-300)
+        if stats.f.sf(f, g - 1, n - g) < SPLIT_ALPHA:
+            return True
+    return False
 
 
 def auto_order(data: pd.DataFrame, schema: Schema, seed: int = 0) -> list[str]:
