@@ -199,7 +199,7 @@ class SynthLabGenerator(Generator):
         # rare levels of a column whose levels fix a number (a state its population) are drawn last,
         # given the rest of the row: drawn from their frequencies, a row's state would not be the one
         # its numbers belong to
-        entity = [j for j in fixable if self._rare_given_row(data, j)]
+        entity = [j for j in fixable if self._rare_given_row(data, z, j)]
         for j in entity:
             rows = z[:, j] == self.codecs_[j].rare_code
             which = self.codecs_[j].rare_index(data[self.codecs_[j].name][rows])
@@ -291,7 +291,7 @@ class SynthLabGenerator(Generator):
                 best, best_share = a, count / max(int(both.sum()), 1)
         return best
 
-    def _rare_given_row(self, data: pd.DataFrame, j: int) -> bool:
+    def _rare_given_row(self, data: pd.DataFrame, z: np.ndarray, j: int) -> bool:
         """Whether column ``j``'s rare levels are drawn given the row (see :func:`levels_fix_a_number`):
         it pools at least two rare levels (no more than :data:`_MAX_RARE_DRAWN`: a tree over thousands
         of classes is slow), and no dependency already decides them."""
@@ -300,8 +300,8 @@ class SynthLabGenerator(Generator):
             return False
         if any(j in (d.determinant, d.dependent) for d in self.dependencies_):
             return False
-        numbers = [c.name for c in self.codecs_ if c.kind == "num"]
-        return levels_fix_a_number(data, codec.name, numbers)
+        numbers = [k for k, c in enumerate(self.codecs_) if c.kind == "num"]
+        return levels_fix_a_number(data[codec.name], z[:, numbers])
 
     def _relabels(self, schema: Schema) -> bool:
         """A categorical target is drawn first and redrawn from its model; a numeric one is drawn last."""
@@ -478,20 +478,16 @@ def determining_levels(data: pd.DataFrame, column: str, others: list[str], low: 
     return frozenset(levels[kept].tolist())
 
 
-def levels_fix_a_number(data: pd.DataFrame, column: str, numbers: list[str]) -> bool:
-    """Whether ``column``'s levels fix one of the ``numbers`` columns: at least :data:`_FIXED_SHARE`
-    of its variance lies between the levels, beyond chance (F-test at :data:`SPLIT_ALPHA`, with at
-    least :data:`_FIXED_ROWS` rows more than levels). A state
-    its population and density in a panel of states by year, a family its parents' heights: such a
-    column names the entity a row's numbers belong to, and its rare levels must agree with them."""
-    codes = pd.factorize(data[column])[0]
-    for name in numbers:
-        x = pd.to_numeric(data[name], errors="coerce") if not pd.api.types.is_datetime64_any_dtype(data[name]) \
-            else data[name].astype("int64").where(data[name].notna())
-        x = x.to_numpy(dtype=np.float64)
+def levels_fix_a_number(levels: pd.Series, numbers: np.ndarray) -> bool:
+    """Whether the category column ``levels`` fixes one of the columns of ``numbers`` (NaN where
+    missing): at least :data:`_FIXED_SHARE` of its variance lies between the levels, beyond chance
+    (F-test at :data:`SPLIT_ALPHA`, with at least :data:`_FIXED_ROWS` rows more than levels). A
+    state its population in a panel of states by year, a family its parents' heights: such a column
+    names the entity a row's numbers belong to, and its rare levels must agree with them."""
+    codes = pd.factorize(levels)[0]
+    for x in numbers.T:
         ok = (codes >= 0) & ~np.isnan(x)
-        groups = np.unique(codes[ok])
-        n, g = int(ok.sum()), len(groups)
+        n, g = int(ok.sum()), np.unique(codes[ok]).size
         if g < 2 or n - g < _FIXED_ROWS:
             continue
         x, c = x[ok], codes[ok]
