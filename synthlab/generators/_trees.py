@@ -1,7 +1,7 @@
 """Building blocks of the sequential-tree generator (see :mod:`synthlab.generators.synthlab`).
 
-Every learned column becomes one or two *steps* (a numeric column with gaps first draws whether the
-value is missing). A step is a decision tree over the columns drawn before it plus, for every leaf,
+Every learned column becomes one to three *steps* (a numeric column with gaps first draws whether the
+value is missing; one that often equals an earlier column, whether it does). A step is a decision tree over the columns drawn before it plus, for every leaf,
 the training values that reached it (its *pool*, :class:`LeafPools`). Sampling is vectorised:
 ``tree.apply`` gives every synthetic row its leaf at once and one uniform number per row picks a
 value from that leaf's pool (or, backing off, from a node above it). :func:`tuned_leaf_size` sizes
@@ -678,7 +678,8 @@ def _datetime_unit(ints: np.ndarray) -> int:
 # ----- steps -----------------------------------------------------------------------------------
 @dataclass
 class Step:
-    """Draw one column (or a numeric column's missing indicator) given the columns before it."""
+    """Draw one column (or whether a number is missing, or equal to column ``partner``) given the
+    columns before it."""
 
     column: int  # position in the encoded matrix
     target: str  # "value" | "missing" | "same" (equals column ``partner``)
