@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
@@ -300,8 +301,7 @@ class SynthLabGenerator(Generator):
             return False
         if any(j in (d.determinant, d.dependent) for d in self.dependencies_):
             return False
-        numbers = [k for k, c in enumerate(self.codecs_) if c.kind == "num"]
-        return levels_fix_a_number(data[codec.name], z[:, numbers])
+        return levels_fix_a_number(data[codec.name], (z[:, k] for k, c in enumerate(self.codecs_) if c.kind == "num"))
 
     def _relabels(self, schema: Schema) -> bool:
         """A categorical target is drawn first and redrawn from its model; a numeric one is drawn last."""
@@ -371,6 +371,7 @@ class SynthLabGenerator(Generator):
             rows = np.flatnonzero(z[:, j] == codec.rare_code)
             if len(rows):
                 out[codec.name] = codec.with_rare(out[codec.name], rows, step.draw(z[rows], rng))
+        del z  # a million rows of it: freed before the frame is built
         return pd.DataFrame({name: out[name] for name in self.names_}, copy=False)  # no block consolidation
 
     def _reject(self, rows: pd.DataFrame, rng: np.random.Generator, check: _CopyCheck, allowed_share: float
@@ -478,14 +479,14 @@ def determining_levels(data: pd.DataFrame, column: str, others: list[str], low: 
     return frozenset(levels[kept].tolist())
 
 
-def levels_fix_a_number(levels: pd.Series, numbers: np.ndarray) -> bool:
-    """Whether the category column ``levels`` fixes one of the columns of ``numbers`` (NaN where
-    missing): at least :data:`_FIXED_SHARE` of its variance lies between the levels, beyond chance
+def levels_fix_a_number(levels: pd.Series, numbers: Iterable[np.ndarray]) -> bool:
+    """Whether the category column ``levels`` fixes one of the ``numbers`` columns (NaN where
+    missing; views of the fit's matrix, not copies of it): at least :data:`_FIXED_SHARE` of its variance lies between the levels, beyond chance
     (F-test at :data:`SPLIT_ALPHA`, with at least :data:`_FIXED_ROWS` rows more than levels). A
     state its population in a panel of states by year, a family its parents' heights: such a column
     names the entity a row's numbers belong to, and its rare levels must agree with them."""
     codes = pd.factorize(levels)[0]
-    for x in numbers.T:
+    for x in numbers:
         ok = (codes >= 0) & ~np.isnan(x)
         n, g = int(ok.sum()), np.unique(codes[ok]).size
         if g < 2 or n - g < _FIXED_ROWS:
