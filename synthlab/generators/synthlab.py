@@ -280,16 +280,15 @@ class SynthLabGenerator(Generator):
             if other.kind != "num" or other.source != codec.source:
                 continue
             both = ~np.isnan(y) & ~np.isnan(z[:, a])
-            agree = codec.same(y, other, z[:, a]) & ~spike
-            count = int(agree.sum())
-            if count < 2 * min_leaf or count < best_share * max(int(both.sum()), 1):
+            held = max(int(both.sum()), 1)
+            count = int((codec.same(y, other, z[:, a]) & ~spike).sum())
+            if count < 2 * min_leaf or count < best_share * held:
                 continue
             # as often as independent columns would agree (small counts: 3 = 3 by chance)? No rule
-            mine, theirs = codec.absolute(y[both & ~spike]), other.absolute(z[both, a])
-            values, counts = np.unique(mine, return_counts=True)
-            chance = float(np.sum(counts * _count_of(values, theirs))) / max(int(both.sum()), 1)
+            values, counts = np.unique(codec.absolute(y[both & ~spike]), return_counts=True)
+            chance = float(np.sum(counts * _count_of(values, other.absolute(z[both, a])))) / held
             if count > chance + _SAME_SIGMA * np.sqrt(chance):
-                best, best_share = a, count / max(int(both.sum()), 1)
+                best, best_share = a, count / held
         return best
 
     def _rare_given_row(self, data: pd.DataFrame, z: np.ndarray, j: int) -> bool:
@@ -481,10 +480,11 @@ def determining_levels(data: pd.DataFrame, column: str, others: list[str], low: 
 
 def levels_fix_a_number(levels: pd.Series, numbers: Iterable[np.ndarray]) -> bool:
     """Whether the category column ``levels`` fixes one of the ``numbers`` columns (NaN where
-    missing; views of the fit's matrix, not copies of it): at least :data:`_FIXED_SHARE` of its variance lies between the levels, beyond chance
-    (F-test at :data:`SPLIT_ALPHA`, with at least :data:`_FIXED_ROWS` rows more than levels). A
-    state its population in a panel of states by year, a family its parents' heights: such a column
-    names the entity a row's numbers belong to, and its rare levels must agree with them."""
+    missing; views of the fit's matrix, not copies of it): at least :data:`_FIXED_SHARE` of its
+    variance lies between the levels, beyond chance (F-test at :data:`SPLIT_ALPHA`, with at least
+    :data:`_FIXED_ROWS` rows more than levels). A state its population in a panel of states by year,
+    a family its parents' heights: such a column names the entity a row's numbers belong to, and its
+    rare levels must agree with them."""
     codes = pd.factorize(levels)[0]
     for x in numbers:
         ok = (codes >= 0) & ~np.isnan(x)
