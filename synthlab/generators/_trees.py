@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from synthlab.generators._linear import LinearModel, aligned, blend_weight, cross_fitted_linear
+from synthlab.generators._raking import Raking
 
 # numeric columns with few distinct values, or many rows per value, take a fixed set of levels
 # (a rating, a county's unemployment rate): they are drawn as they are, never smoothed
@@ -763,7 +764,9 @@ class ScoredStep(Step):
     :mod:`._linear`), predicts the target:
 
     * a category is drawn from the predicted class probabilities (log-loss-fitted boosting with the
-      rounds chosen on held-out log loss is close to calibrated);
+      rounds chosen on held-out log loss is close to calibrated), raked so that every level of every
+      predictor holds its observed class shares (see :mod:`._raking`: the rounds that suit all rows
+      stop short on a small group with a strong effect);
     * a number is drawn from the real target values of training rows whose held-out prediction is
       like the synthetic row's (a tree over the predictions, leaves sized on held-out rows), so the
       values are real ones (spikes, integer levels intact) and the spread around the prediction is
@@ -775,6 +778,7 @@ class ScoredStep(Step):
     rounds: int = 0
     linear: LinearModel | None = None  # blended in with weight ``weight`` (0: boosting alone)
     weight: float = 0.0
+    raking: Raking | None = None  # classes: the blend's probabilities raked to each level's shares
 
     def fit(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], classes: int | None,
             min_leaf: int, max_depth: int | None, seed: int) -> Step:
@@ -792,6 +796,11 @@ class ScoredStep(Step):
             self.model = _boosting(self.classes is not None, self.rounds, seed, min_leaf).fit(x, yy)
         held_out = self._blend(zz, yy, codecs, held_out, seed)
         if self.classes is not None:
+            # judged on held-out predictions: synthetic rows are new rows to the model, and its
+            # shortfall there is what the offsets correct (not the noise of the training rows)
+            sub, _ = boost_folds(len(yy), seed)
+            self.raking = Raking.fit(zz[sub], held_out[sub], np.searchsorted(self.classes, yy[sub]),
+                                     self.predictors, [codecs[c].kind for c in self.predictors], min_leaf)
             return self
         leaf = tuned_leaf_size(held_out, yy, None, min_leaf, max_depth, seed, self.se_rule) if self.tune else min_leaf
         self.leaf_size = leaf
@@ -815,7 +824,7 @@ class ScoredStep(Step):
         with _one_thread("blas"):  # on the cross-fitting rows: at most _BOOST_ROWS, plenty for a linear model
             self.linear = linear.fit(z[sub], y[sub])
         if self.classes is not None:
-            return held_out
+            return (1 - self.weight) * held_out + self.weight * lin
         if len(sub) < len(y):  # rows outside the subset: the boosting's prediction there is from a subset model
             rest = np.setdiff1d(np.arange(len(y)), sub)
             lin[rest] = self.linear.predict(z[rest])
@@ -836,7 +845,7 @@ class ScoredStep(Step):
             return super().draw(z, rng)
         if self.classes is None:
             return self.pools.draw(self.tree.apply(self.predict(z)[:, None]), rng)
-        proba = self.predict(z)
+        proba = self.raking.adjust(self.predict(z), z)
         cum = np.cumsum(proba, axis=1)
         pick = (rng.random(len(z))[:, None] * cum[:, -1:] > cum).sum(axis=1)
         return self.classes[np.minimum(pick, len(self.classes) - 1)]

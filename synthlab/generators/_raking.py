@@ -1,0 +1,106 @@
+"""Raking a categorical target's class probabilities to the training rows' shares in every level.
+
+Gradient boosting whose rounds are chosen on the held-out loss of all rows stops short on a small
+group with a strong effect: of the 20 or so applicants in mortgage_applications' training rows whose
+mortgage insurance was denied, about 90% were denied the mortgage, and the model gives them 77%.
+Drawn from the model, the synthetic rows weaken such a rule, and models trained on them learn a
+weaker one. Raking (iterative proportional fitting, as survey weights are raked to known margins)
+adds a log-odds offset per class to every level of every predictor (a number: each tenth of its
+training values, and missing), chosen so that on held-out rows the predicted class shares within
+each level are the observed ones, as the overall shares already are. The offsets move whole levels:
+rows that share every predictor's level keep the model's order. A level's observed shares are shrunk
+towards the model's with a weight of ``prior`` rows, so a level of a few rows does not turn its
+handful of labels into a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_BINS = 10  # a number's levels: this many equal-count bins of its training values (and missing)
+_SWEEPS = 20  # passes over the predictors at most; it stops once no offset moves by _SETTLED
+_SETTLED = 1e-3
+_FLOOR = 1e-12  # least probability or share a logarithm is taken of
+
+
+@dataclass
+class Raking:
+    """Per predictor: how its values map to levels and each level's offsets (levels, classes)."""
+
+    columns: list[int]
+    edges: list[np.ndarray | None]  # numbers: the inner bin edges; categories: None (the code is the level)
+    offsets: list[np.ndarray]
+
+    @classmethod
+    def fit(cls, z: np.ndarray, proba: np.ndarray, y: np.ndarray, columns: list[int], kinds: list[str],
+            prior: float) -> Raking:
+        """From training rows ``z``, the model's held-out class probabilities for them and their
+        classes ``y`` (indices into the probability columns)."""
+        edges: list[np.ndarray | None] = []
+        for c, kind in zip(columns, kinds, strict=True):
+            v = z[:, c]
+            v = v[~np.isnan(v)]
+            edges.append(None if kind == "cat" else
+                         np.unique(np.quantile(v, np.linspace(0, 1, _BINS + 1)[1:-1])) if len(v) else np.empty(0))
+        raking = cls(columns, edges, [])
+        levels = raking.levels(z)
+        k = proba.shape[1]
+        observed = np.zeros((len(y), k))
+        observed[np.arange(len(y)), y] = 1.0
+        logit = np.log(np.maximum(proba, _FLOOR))
+        # each level's aim: its observed class counts, shrunk towards the model's with ``prior`` rows
+        aims = []
+        for b in levels:
+            rows = b >= 0
+            n = np.bincount(b[rows]).astype(float)[:, None]
+            model = _sums(b[rows], proba[rows], len(n))
+            aims.append((_sums(b[rows], observed[rows], len(n)) + prior * model / np.maximum(n, 1)) * n / (n + prior))
+        raking.offsets = [np.zeros((int(b.max(initial=-1)) + 1, k)) for b in levels]
+        for _ in range(_SWEEPS):
+            moved = 0.0
+            for offsets, b, want in zip(raking.offsets, levels, aims, strict=True):
+                rows = np.flatnonzero(b >= 0)
+                b = b[rows]
+                have = _sums(b, _softmax(logit[rows]), len(offsets))
+                held = np.bincount(b, minlength=len(offsets))[:, None] > 0
+                delta = np.where(held, np.log(np.maximum(want, _FLOOR) / np.maximum(have, _FLOOR)), 0.0)
+                offsets += delta
+                logit[rows] += delta[b]
+                moved = max(moved, float(np.abs(delta).max(initial=0.0)))
+            if moved < _SETTLED:
+                break
+        return raking
+
+    def levels(self, z: np.ndarray) -> list[np.ndarray]:
+        """Every row's level of each predictor: a category's code (-1, no level, where it has none),
+        a number's bin (0 where it is missing)."""
+        out = []
+        for c, edges in zip(self.columns, self.edges, strict=True):
+            v = z[:, c]
+            missing = np.isnan(v)
+            if edges is None:
+                out.append(np.where(missing, -1, np.nan_to_num(v)).astype(np.int64))
+            else:
+                out.append(np.where(missing, 0, np.searchsorted(edges, np.nan_to_num(v), side="right") + 1))
+        return out
+
+    def adjust(self, proba: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """Raked class probabilities for rows ``z`` given the model's ``proba``."""
+        logit = np.log(np.maximum(proba, _FLOOR))
+        for offsets, b in zip(self.offsets, self.levels(z), strict=True):
+            known = (b >= 0) & (b < len(offsets))
+            logit[known] += offsets[b[known]]
+        return _softmax(logit)
+
+
+def _softmax(logit: np.ndarray) -> np.ndarray:
+    e = np.exp(logit - logit.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _sums(levels: np.ndarray, values: np.ndarray, n_levels: int) -> np.ndarray:
+    """Per level the sum of each column of ``values``."""
+    return np.column_stack([np.bincount(levels, weights=values[:, j], minlength=n_levels)
+                            for j in range(values.shape[1])])
