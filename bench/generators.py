@@ -327,8 +327,8 @@ def render(results: dict, meta: dict) -> str:
         "category columns that fix another in every training row (a country its continent) fixing it in "
         "every synthetic row, the target drawn "
         "from gradient boosting (learning rate 0.2) on the other columns, blended with a linear model where that predicts "
-        "held-out rows better (a category from its class probabilities, a number from real values of rows "
-        "with a like prediction). "
+        "held-out rows better (a category from its class probabilities, raked to every predictor level's "
+        "observed class shares, a number from real values of rows with a like prediction). "
         "Neural generators run with their default epochs unless the command says otherwise. Results are "
         "merged per dataset, generator and seed from `bench/results/generators.json`; the command below is "
         "the last one run.",

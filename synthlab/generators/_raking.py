@@ -50,7 +50,7 @@ class Raking:
             edges.append(None if kind == "cat" else
                          np.unique(np.quantile(v, np.linspace(0, 1, bins + 1)[1:-1])) if bins > 1 else np.empty(0))
         raking = cls(columns, edges, [])
-        levels = raking.levels(z)
+        levels = [raking.level(i, z) for i in range(len(columns))]
         k = proba.shape[1]
         observed = np.zeros((len(y), k))
         observed[np.arange(len(y)), y] = 1.0
@@ -78,25 +78,22 @@ class Raking:
                 break
         return raking
 
-    def levels(self, z: np.ndarray) -> list[np.ndarray]:
-        """Every row's level of each predictor: a category's code (-1, no level, where it has none),
+    def level(self, i: int, z: np.ndarray) -> np.ndarray:
+        """Every row's level of predictor ``i``: a category's code (-1, no level, where it has none),
         a number's bin (0 where it is missing)."""
-        out = []
-        for c, edges in zip(self.columns, self.edges, strict=True):
-            v = z[:, c]
-            missing = np.isnan(v)
-            if edges is None:
-                out.append(np.where(missing, -1, np.nan_to_num(v)).astype(np.int64))
-            else:
-                out.append(np.where(missing, 0, np.searchsorted(edges, np.nan_to_num(v), side="right") + 1))
-        return out
+        v, edges = z[:, self.columns[i]], self.edges[i]
+        missing = np.isnan(v)
+        if edges is None:
+            return np.where(missing, -1, np.nan_to_num(v)).astype(np.int64)
+        return np.where(missing, 0, np.searchsorted(edges, v, side="right") + 1)  # NaN sorts last
 
     def adjust(self, proba: np.ndarray, z: np.ndarray) -> np.ndarray:
         """Raked class probabilities for rows ``z`` given the model's ``proba``."""
         logit = np.log(np.maximum(proba, _FLOOR))
-        for offsets, b in zip(self.offsets, self.levels(z), strict=True):
-            known = (b >= 0) & (b < len(offsets))
-            logit[known] += offsets[b[known]]
+        for i, offsets in enumerate(self.offsets):  # one predictor's levels at a time (a million rows each)
+            b = self.level(i, z)
+            table = np.vstack([offsets, np.zeros((1, offsets.shape[1]))])  # its last row: no fitted level
+            logit += table[np.where((b >= 0) & (b < len(offsets)), b, len(offsets))]
         return _softmax(logit)
 
 

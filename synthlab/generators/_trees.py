@@ -845,7 +845,9 @@ class ScoredStep(Step):
             return super().draw(z, rng)
         if self.classes is None:
             return self.pools.draw(self.tree.apply(self.predict(z)[:, None]), rng)
-        proba = self.raking.adjust(self.predict(z), z)
+        proba = self.predict(z)
+        if self.raking is not None:  # None in a model fitted before raking (a saved workspace)
+            proba = self.raking.adjust(proba, z)
         cum = np.cumsum(proba, axis=1)
         pick = (rng.random(len(z))[:, None] * cum[:, -1:] > cum).sum(axis=1)
         return self.classes[np.minimum(pick, len(self.classes) - 1)]

@@ -45,7 +45,8 @@ The target (``target_model``) is drawn from gradient boosting on every other col
 with the weight that predicts held-out rows best (boosting alone stops short of a smooth relation),
 so models trained on synthetic rows learn what real rows teach: a categorical target is drawn
 first (every other column follows it, keeping how the classes differ) and redrawn at the end from
-the model's class probabilities given the row; a numeric target is drawn last, from real target
+the model's class probabilities given the row, raked so that every level of every predictor holds
+its observed class shares (see :mod:`._raking`); a numeric target is drawn last, from real target
 values of rows whose held-out prediction is like the synthetic row's. Columns are drawn most
 connected first (see :func:`auto_order`). A category column that fixes another in every training
 row (a country its continent and ISO code) fixes it in every synthetic row too, rare pooled levels
