@@ -55,24 +55,30 @@ class Raking:
         observed = np.zeros((len(y), k))
         observed[np.arange(len(y)), y] = 1.0
         logit = np.log(np.maximum(proba, _FLOOR))
-        # each level's aim: its observed class counts, shrunk towards the model's with ``prior`` rows
-        aims = []
+        # per predictor: the rows with a level (None: all), their levels as flat (level, class) cells,
+        # which levels hold rows, and each level's aim: its observed class counts, shrunk towards the
+        # model's with ``prior`` rows
+        parts = []
         for b in levels:
-            rows = b >= 0
-            n = np.bincount(b[rows]).astype(float)[:, None]
-            model = _sums(b[rows], proba[rows], len(n))
-            aims.append((_sums(b[rows], observed[rows], len(n)) + prior * model / np.maximum(n, 1)) * n / (n + prior))
-        raking.offsets = [np.zeros((int(b.max(initial=-1)) + 1, k)) for b in levels]
+            rows = np.flatnonzero(b >= 0)
+            b = b[rows]
+            n_levels = int(b.max(initial=-1)) + 1
+            cells = (b[:, None] * k + np.arange(k)).ravel()
+            n = np.bincount(b, minlength=n_levels).astype(float)[:, None]
+            model = _sums(cells, proba[rows], n_levels)
+            aim = (_sums(cells, observed[rows], n_levels) + prior * model / np.maximum(n, 1)) * n / (n + prior)
+            parts.append((None if len(rows) == len(y) else rows, b, cells, n > 0, aim))
+        raking.offsets = [np.zeros((len(aim), k)) for *_, aim in parts]
         for _ in range(_SWEEPS):
             moved = 0.0
-            for offsets, b, want in zip(raking.offsets, levels, aims, strict=True):
-                rows = np.flatnonzero(b >= 0)
-                b = b[rows]
-                have = _sums(b, _softmax(logit[rows]), len(offsets))
-                held = np.bincount(b, minlength=len(offsets))[:, None] > 0
-                delta = np.where(held, np.log(np.maximum(want, _FLOOR) / np.maximum(have, _FLOOR)), 0.0)
+            for offsets, (rows, b, cells, held, aim) in zip(raking.offsets, parts, strict=True):
+                have = _sums(cells, _softmax(logit if rows is None else logit[rows]), len(offsets))
+                delta = np.where(held, np.log(np.maximum(aim, _FLOOR) / np.maximum(have, _FLOOR)), 0.0)
                 offsets += delta
-                logit[rows] += delta[b]
+                if rows is None:
+                    logit += delta[b]
+                else:
+                    logit[rows] += delta[b]
                 moved = max(moved, float(np.abs(delta).max(initial=0.0)))
             if moved < _SETTLED:
                 break
@@ -102,7 +108,7 @@ def _softmax(logit: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _sums(levels: np.ndarray, values: np.ndarray, n_levels: int) -> np.ndarray:
-    """Per level the sum of each column of ``values``."""
-    return np.column_stack([np.bincount(levels, weights=values[:, j], minlength=n_levels)
-                            for j in range(values.shape[1])])
+def _sums(cells: np.ndarray, values: np.ndarray, n_levels: int) -> np.ndarray:
+    """Per level the sum of each column of ``values`` (rows, classes), ``cells`` being each entry's
+    flat (level, class) index: one bincount for every class."""
+    return np.bincount(cells, weights=values.ravel(), minlength=n_levels * values.shape[1]).reshape(n_levels, -1)
