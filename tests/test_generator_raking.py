@@ -39,3 +39,9 @@ def test_a_small_level_is_shrunk_towards_the_model_and_unknown_levels_are_left_a
     np.testing.assert_allclose(small, 0.75, atol=1e-3)  # (4 observed + 4 x 0.5) / 8, not 1.0
     unseen = np.array([[7.0], [np.nan]])
     np.testing.assert_allclose(raking.adjust(np.full((2, 2), 0.5), unseen), 0.5)
+
+
+def test_no_rows_leave_the_probabilities_as_they_are():
+    raking = Raking.fit(np.empty((0, 2)), np.empty((0, 2)), np.empty(0, dtype=int), [0, 1], ["cat", "num"], 5.0)
+    z = np.array([[0.0, 1.0], [1.0, np.nan], [np.nan, 2.0]])
+    np.testing.assert_allclose(raking.adjust(np.full((3, 2), 0.5), z), 0.5)

@@ -113,4 +113,5 @@ def _softmax(logit: np.ndarray) -> np.ndarray:
 def _sums(cells: np.ndarray, values: np.ndarray, n_levels: int) -> np.ndarray:
     """Per level the sum of each column of ``values`` (rows, classes), ``cells`` being each entry's
     flat (level, class) index (one bincount covers all the classes)."""
-    return np.bincount(cells, weights=values.ravel(), minlength=n_levels * values.shape[1]).reshape(n_levels, -1)
+    k = values.shape[1]
+    return np.bincount(cells, weights=values.ravel(), minlength=n_levels * k).reshape(n_levels, k)

@@ -799,6 +799,7 @@ class ScoredStep(Step):
             # judged on held-out predictions: synthetic rows are new rows to the model, and its
             # shortfall there is what the offsets correct (not the noise of the training rows)
             sub, _ = boost_folds(len(yy), seed)
+            sub = sub[np.isfinite(held_out[sub]).all(axis=1)]  # every row has one; a NaN would spread
             self.raking = Raking.fit(zz[sub], held_out[sub], np.searchsorted(self.classes, yy[sub]),
                                      self.predictors, [codecs[c].kind for c in self.predictors], min_leaf)
             return self
