@@ -574,3 +574,16 @@ def test_leaves_and_back_off_tuned_on_a_capped_subset_match_the_full_tuning(monk
     assert trees.tuning_halves(n, 0)[2] == 1.0
     assert 0.5 <= capped[0] / full[0] <= 2.0
     assert full[1] > 0 and 0.5 <= capped[1] / full[1] <= 2.0
+
+
+def test_boosting_runs_on_one_thread_within_the_limit():
+    """The limit reuses one scan of the process's thread pools (a scan per call cost 1.1 ms, a third
+    of a small sampling round) and still holds OpenMP and BLAS to one thread while it lasts."""
+    from threadpoolctl import threadpool_info
+
+    from synthlab.generators._trees import _one_thread
+
+    for api in ("openmp", "blas"):
+        with _one_thread(api):
+            inside = [p["num_threads"] for p in threadpool_info() if p["user_api"] == api]
+        assert inside and set(inside) == {1}

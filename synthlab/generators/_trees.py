@@ -14,6 +14,7 @@ marks the splits back-off never crosses; :class:`ColumnCodec` turns a column int
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -977,6 +978,17 @@ def _one_thread(user_api: str = "openmp"):
     """Gradient boosting on one OpenMP thread (the linear fits: one BLAS thread): on small tables and
     shared cores, more threads mostly wait for each other (several times slower on a busy 2-core
     machine)."""
-    from threadpoolctl import threadpool_limits
+    return _thread_pools().limit(limits=1, user_api=user_api)
 
-    return threadpool_limits(limits=1, user_api=user_api)
+
+@functools.cache
+def _thread_pools():
+    """The process's native thread pools, found once: ``threadpool_limits`` scans every loaded library
+    on each call (1.1 ms, paid by every predict of a sampling round and several times per fit: on
+    Titanic a third of each round). It holds no data, only handles to the libraries, loaded first:
+    scikit-learn's OpenMP runtime (with its boosting) and numpy's and scipy's BLAS."""
+    import scipy.linalg  # noqa: F401
+    import sklearn.ensemble  # noqa: F401
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
