@@ -57,9 +57,9 @@ class Raking:
         observed = np.zeros((len(y), k))
         observed[np.arange(len(y)), y] = 1.0
         logit = np.log(np.maximum(proba, _FLOOR))
-        # per predictor: the rows with a level (None: all), their levels as flat (level, class) cells,
-        # which levels hold rows, and each level's aim: its observed class counts, shrunk towards the
-        # model's with ``prior`` rows
+        # per predictor: the rows with a level (None: all), their levels as flat (level, class) cells
+        # and each level's aim: its observed class counts, shrunk towards the model's with ``prior``
+        # rows (a level without rows aims at and has nothing: its offsets stay 0)
         parts = []
         for b in levels:
             rows = np.flatnonzero(b >= 0)
@@ -69,13 +69,13 @@ class Raking:
             n = np.bincount(b, minlength=n_levels).astype(float)[:, None]
             model = _sums(cells, proba[rows], n_levels)
             aim = (_sums(cells, observed[rows], n_levels) + prior * model / np.maximum(n, 1)) * n / (n + prior)
-            parts.append((None if len(rows) == len(y) else rows, b, cells, n > 0, aim))
+            parts.append((None if len(rows) == len(y) else rows, b, cells, aim))
         raking.offsets = [np.zeros((len(aim), k)) for *_, aim in parts]
         for _ in range(_SWEEPS):
             moved = 0.0
-            for offsets, (rows, b, cells, held, aim) in zip(raking.offsets, parts, strict=True):
+            for offsets, (rows, b, cells, aim) in zip(raking.offsets, parts, strict=True):
                 have = _sums(cells, _softmax(logit if rows is None else logit[rows]), len(offsets))
-                delta = np.where(held, np.log(np.maximum(aim, _FLOOR) / np.maximum(have, _FLOOR)), 0.0)
+                delta = np.log(np.maximum(aim, _FLOOR) / np.maximum(have, _FLOOR))
                 offsets += delta
                 if rows is None:
                     logit += delta[b]

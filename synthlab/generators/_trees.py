@@ -1,12 +1,13 @@
 """Building blocks of the sequential-tree generator (see :mod:`synthlab.generators.synthlab`).
 
-Every learned column becomes one to three *steps* (a numeric column with gaps first draws whether the
-value is missing; one that often equals an earlier column, whether it does). A step is a decision tree over the columns drawn before it plus, for every leaf,
-the training values that reached it (its *pool*, :class:`LeafPools`). Sampling is vectorised:
-``tree.apply`` gives every synthetic row its leaf at once and one uniform number per row picks a
-value from that leaf's pool (or, backing off, from a node above it). :func:`tuned_leaf_size` sizes
-the leaves and :func:`tuned_backoff` sets the back-off on held-out rows; :func:`followed_nodes`
-marks the splits back-off never crosses; :class:`ColumnCodec` turns a column into numbers and back;
+Every learned column becomes one to three *steps* (a numeric column with gaps first draws whether
+the value is missing; one that often equals an earlier column, whether it does). A step is a
+decision tree over the columns drawn before it plus, for every leaf, the training values that
+reached it (its *pool*, :class:`LeafPools`). Sampling is vectorised: ``tree.apply`` gives every
+synthetic row its leaf at once and one uniform number per row picks a value from that leaf's pool
+(or, backing off, from a node above it). :func:`tuned_leaf_size` sizes the leaves and
+:func:`tuned_backoff` sets the back-off on held-out rows; :func:`followed_nodes` marks the splits
+back-off never crosses; :class:`ColumnCodec` turns a column into numbers and back;
 :class:`ScoredStep` draws the target from cross-fitted gradient boosting
 (:func:`cross_fitted_rounds`).
 """
@@ -799,8 +800,8 @@ class ScoredStep(Step):
         if self.classes is not None:
             # judged on held-out predictions: synthetic rows are new rows to the model, and its
             # shortfall there is what the offsets correct (not the noise of the training rows)
-            sub, _ = boost_folds(len(yy), seed)
-            sub = sub[np.isfinite(held_out[sub]).all(axis=1)]  # every row has one; a NaN would spread
+            # (the cross-fitting rows: the others, beyond a large table's subset, have none)
+            sub = np.flatnonzero(np.isfinite(held_out).all(axis=1))
             self.raking = Raking.fit(zz[sub], held_out[sub], np.searchsorted(self.classes, yy[sub]),
                                      self.predictors, [codecs[c].kind for c in self.predictors], min_leaf)
             return self
