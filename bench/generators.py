@@ -317,7 +317,8 @@ def render(results: dict, meta: dict) -> str:
         "on the same table (mean time over the same seeds).",
         "",
         f"`{DEFAULT_GENERATOR}` runs with its defaults: columns drawn most connected first (summed mutual "
-        "information with the others), leaves sized on held-out rows (at least 5 rows; for "
+        "information with the others) after a regular grid of months or dates that indexes the rows "
+        "(a panel's or a series' time), leaves sized on held-out rows (at least 5 rows; for "
         "categories the largest within one standard error of the best), back-off to parent nodes as strong as "
         "still predicts held-out rows (splits whose sides differ beyond chance always followed), Gaussian "
         "smoothing of continuous numbers (values shared on a sparse grid, such as price points, or repeated to "

@@ -556,6 +556,49 @@ def test_auto_order_draws_the_most_connected_columns_first():
     assert _dependence(a, a) > 0.99 and abs(_dependence(a, b)) < 0.01
 
 
+def test_a_regular_grid_of_months_or_dates_is_the_index():
+    """A panel's months (as many rows each) and a series' dates (one row each, some held out: gaps of
+    whole steps, calendar months of 28-31 days) index the table; ages (more rows in mid-life),
+    measurements, short grids and categories do not."""
+    from synthlab.generators.synthlab import grid_levels
+
+    rng = np.random.default_rng(0)
+    months = pd.Series(np.tile(2000 + np.arange(150) / 12, 40)).sample(frac=0.4, random_state=0)
+    assert grid_levels(months) == 150
+    days = pd.Series(pd.date_range("2001-01-01", periods=1000, freq="D")).sample(frac=0.4, random_state=0)
+    assert grid_levels(days) == 400
+    assert grid_levels(pd.Series(pd.date_range("1967-07-01", periods=300, freq="MS")).sample(frac=0.4, random_state=0)) == 120
+    assert grid_levels(pd.Series(np.clip(rng.normal(45, 12, 5000).round(), 18, 90))) == 0
+    assert grid_levels(pd.Series(rng.normal(size=3000))) == 0
+    assert grid_levels(pd.Series(np.repeat(np.arange(8), 300))) == 0
+    assert grid_levels(pd.Series(rng.choice(list("abc"), 300))) == 0
+
+
+def test_a_panel_s_months_are_drawn_first_and_rows_fall_between_the_training_months():
+    """Forty cities' monthly sales and listings (the city itself not a column: its numbers tell it
+    apart). Drawn after them, a row's month came from the few training rows of its city in the
+    leaf, repeating training (city, month) pairs: rows sat nearer training rows than unseen ones
+    (closer-to-train share 0.62). With the month grid drawn first, a row's month is any month and
+    its numbers come from its city's rows around it, as a fresh month's would."""
+    from synthlab.metrics.privacy import closer_to_train_share
+
+    rng = np.random.default_rng(0)
+    city, t = np.repeat(np.arange(40), 150), np.tile(np.arange(150), 40)
+    level = rng.lognormal(5, 1, 40)[city]
+    trend = 1 + 0.004 * t * rng.uniform(0.5, 1.5, 40)[city] + 0.1 * np.sin(2 * np.pi * t / 12)
+    df = pd.DataFrame({"sales": np.round(level * trend * rng.lognormal(0, 0.05, len(t))),
+                       "listings": np.round(8 * level * (2 - trend / 2) * rng.lognormal(0, 0.05, len(t))),
+                       "date": 2000 + t / 12})
+    rows = rng.permutation(len(df))
+    train, holdout = df.iloc[rows[:3000]], df.iloc[rows[3000:]]
+    schema = Schema.detect(df)
+    shares = {}
+    for order in ("auto", "data"):  # data: the order of the most connected first, the month last
+        gen = fit(train, schema, column_order=order)
+        shares[gen.order_[0]] = closer_to_train_share(gen.sample(len(train), seed=0), train, holdout, schema)
+    assert shares["date"] < 0.56 and shares["sales"] > 0.58, shares
+
+
 def test_leaves_and_back_off_tuned_on_a_capped_subset_match_the_full_tuning(monkeypatch):
     """Above 20,000 rows the tuning trees grow on two 10,000-row halves (a large fit sample's tuning
     trees were most of its fit time); the leaf size and back-off they find, scaled to the rows, stay
