@@ -106,6 +106,10 @@ _ORDER_LEVELS = 32  # up to this many distinct values are kept as they are (cate
 _INDEX_LEVELS = 20  # a regular grid of this many values is the table's index (time, entities), drawn first
 _INDEX_ROWS = 5  # rows a value the test of equal counts needs
 _INDEX_STEP_SLACK = 0.2  # the index's gaps may be this far off whole steps (calendar months)
+_INDEX_FILL = 0.25  # share of the grid's points between its ends that hold rows (not codes spread thinly)
+# the equal-counts (or even-spread) test must not reject at this level: a balanced panel's months, sampled,
+# give p-values near 1; ages and measurements that happen to pass at 1e-3 mostly give p < 0.05
+_INDEX_ALPHA = 0.05
 
 
 class SynthLabGenerator(Generator):
@@ -555,9 +559,10 @@ def grid_levels(s: pd.Series) -> int:
     values come from the entity's rows around that month (ggplot2's txhousing: closer to train
     0.677 -> 0.548). An index has at least :data:`_INDEX_LEVELS` values, evenly spaced (calendar
     months: 28-31 days), held by equally many rows (a chi-square test of equal counts does not reject
-    at :data:`SPLIT_ALPHA`, with at least :data:`_INDEX_ROWS` rows a value to judge by), or by one row
+    at :data:`_INDEX_ALPHA`, with at least :data:`_INDEX_ROWS` rows a value to judge by), or by one row
     each and spread evenly over their range (Kolmogorov-Smirnov against uniform), apart from gaps of
-    whole steps (rows held out of this sample)."""
+    whole steps (rows held out of this sample), and at least :data:`_INDEX_FILL` of the grid's points
+    hold rows (occupation codes, 40 spread over 1113-9517, are no index)."""
     s = s.dropna()
     if pd.api.types.is_datetime64_any_dtype(s):
         v = s.astype("int64").to_numpy(dtype=np.float64)
@@ -572,7 +577,7 @@ def grid_levels(s: pd.Series) -> int:
     step = np.median(gaps[gaps < 1.5 * gaps.min()])  # one step (a month: 28-31 days)
     step = gaps.sum() / np.maximum(np.round(gaps / step), 1).sum()  # its mean over every gap
     steps = gaps / step
-    if np.abs(steps - np.round(steps)).max() > _INDEX_STEP_SLACK:
+    if np.abs(steps - np.round(steps)).max() > _INDEX_STEP_SLACK or len(values) < _INDEX_FILL * (np.round(steps).sum() + 1):
         return 0
     if counts.max() == 1:
         even = stats.kstest((values - values[0]) / (values[-1] - values[0]), "uniform").pvalue
@@ -580,7 +585,7 @@ def grid_levels(s: pd.Series) -> int:
         even = stats.chi2.sf(float(np.sum((counts - counts.mean()) ** 2) / counts.mean()), len(counts) - 1)
     else:
         return 0
-    return len(values) if even > SPLIT_ALPHA else 0
+    return len(values) if even > _INDEX_ALPHA else 0
 
 
 def _order_codes(s: pd.Series) -> np.ndarray:
