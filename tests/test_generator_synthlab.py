@@ -599,6 +599,25 @@ def test_a_panel_s_months_are_drawn_first_and_rows_fall_between_the_training_mon
     assert shares["date"] < 0.56 and shares["sales"] > 0.58, shares
 
 
+def test_a_panel_of_many_countries_keeps_each_country_s_population():
+    """120 countries, 15 training rows each: every one holds enough rows to be modelled. Cut at the
+    50 most frequent, the other 70 shared the rare code, their populations were drawn apart from them
+    and only 35% of rows carried their country's population for the year (within 5%)."""
+    rng = np.random.default_rng(0)
+    country = np.repeat([f"c{i:03d}" for i in range(120)], 30)
+    year = np.tile(np.arange(1990, 2020), 120)
+    population = np.round(np.repeat(rng.lognormal(15, 1.5, 120), 30) * np.repeat(rng.uniform(1, 1.03, 120), 30) ** (year - 1990))
+    df = pd.DataFrame({"country": country, "year": year, "population": population}).sample(frac=0.5, random_state=0)
+    truth = dict(zip(zip(country, year, strict=True), population, strict=True))
+    share = {}
+    for cap in (None, 50):
+        gen = fit(df, Schema.detect(df), **({} if cap is None else {"max_categories": cap}))
+        out = gen.sample(len(df), seed=0)
+        real = np.array([truth[(c, int(y))] for c, y in zip(out["country"], out["year"], strict=True)])
+        share[cap] = float(np.mean(np.abs(out["population"] / real - 1) < 0.05))
+    assert share[None] > 0.5 and share[50] < 0.45, share
+
+
 def test_leaves_and_back_off_tuned_on_a_capped_subset_match_the_full_tuning(monkeypatch):
     """Above 20,000 rows the tuning trees grow on two 10,000-row halves (a large fit sample's tuning
     trees were most of its fit time); the leaf size and back-off they find, scaled to the rows, stay
