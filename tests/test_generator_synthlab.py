@@ -593,7 +593,7 @@ def test_a_panel_s_months_are_drawn_first_and_rows_fall_between_the_training_mon
     train, holdout = df.iloc[rows[:3000]], df.iloc[rows[3000:]]
     schema = Schema.detect(df)
     shares = {}
-    for order in ("auto", "data"):  # data: the order of the most connected first, the month last
+    for order in ("auto", "data"):  # data: the month last, where the most connected order put it
         gen = fit(train, schema, column_order=order)
         shares[gen.order_[0]] = closer_to_train_share(gen.sample(len(train), seed=0), train, holdout, schema)
     assert shares["date"] < 0.56 and shares["sales"] > 0.58, shares
