@@ -561,12 +561,13 @@ def grid_levels(s: pd.Series) -> int:
     repeat the training rows' (entity, month) pairs and sit nearer training rows than a fresh sample,
     whose rows fall between them in time. Drawn first, a row's month is any of the grid's, and its
     values come from the entity's rows around that month (ggplot2's txhousing: closer to train
-    0.680 -> 0.552 over 5 seeds). An index has at least :data:`_INDEX_LEVELS` values, evenly spaced (calendar
-    months: 28-31 days), held by equally many rows (a chi-square test of equal counts does not reject
-    at :data:`_INDEX_ALPHA`, with at least :data:`_INDEX_ROWS` rows a value to judge by), or by one row
-    each and spread evenly over their range (Kolmogorov-Smirnov against uniform), apart from gaps of
-    whole steps (rows held out of this sample), and at least :data:`_INDEX_FILL` of the grid's points
-    hold rows (occupation codes, 40 spread over 1113-9517, are no index)."""
+    0.680 -> 0.552 over 5 seeds). An index has at least :data:`_INDEX_LEVELS` values, evenly
+    spaced (calendar months: 28-31 days), held by equally many rows (a chi-square test of equal
+    counts does not reject at :data:`_INDEX_ALPHA`, with at least :data:`_INDEX_ROWS` rows a value
+    to judge by), or by one row each and spread evenly over their range (Kolmogorov-Smirnov against
+    uniform), apart from gaps of whole steps (rows held out of this sample), and at least
+    :data:`_INDEX_FILL` of the grid's points hold rows (occupation codes, 40 spread over
+    1113-9517, are no index)."""
     s = s.dropna()
     if pd.api.types.is_datetime64_any_dtype(s):
         v = s.astype("int64").to_numpy(dtype=np.float64)
