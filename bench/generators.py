@@ -118,12 +118,12 @@ def warm_up(name: str) -> None:
 
 
 def run_generator(name: str, train: pd.DataFrame, holdout: pd.DataFrame, test: pd.DataFrame, schema: Schema,
-                  epochs: int | None, seed: int = 0) -> dict[str, Any]:
-    """Fit ``name`` on train (random_state = seed), sample len(train) rows (seed) and measure them
-    (one-time costs paid first, see :func:`warm_up`)."""
+                  epochs: int | None, seed: int = 0, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fit ``name`` on train (random_state = seed, other ``params`` as given), sample len(train) rows
+    (seed) and measure them (one-time costs paid first, see :func:`warm_up`)."""
     warm_up(name)
     cls = registry()[name]
-    params: dict[str, Any] = {"random_state": seed}
+    params = {**(params or {}), "random_state": seed}
     if epochs is not None and any(p.name == "epochs" for p in cls.params()):
         params["epochs"] = epochs
     try:
