@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import unseen  # noqa: E402
-from bench.generators import DEFAULT_GENERATOR, figures, run_generator, split, targets  # noqa: E402
+from bench.generators import DEFAULT_GENERATOR, measure, targets  # noqa: E402
 from bench.robustness import as_upload, candidates  # noqa: E402
 from synthlab.cli_generate import parse_settings  # noqa: E402
 from synthlab.intake import load_table  # noqa: E402
@@ -74,18 +74,6 @@ def load(group: str, name: str, folder: Path) -> tuple:
         return None
     df = load_table(path).df
     return df, Schema.detect(df)
-
-
-def run_table(df, schema: Schema, seeds: list[int], params: dict) -> dict:
-    """One table's entry in :mod:`bench.generators`' format (the default generator only)."""
-    entry: dict = {"rows": len(df), "learned_columns": len(schema.learned), "task": schema.task, "holdout_runs": {},
-                   "generators": {DEFAULT_GENERATOR: {"seeds": seeds, "runs": {}}}}
-    for seed in seeds:
-        train, holdout, test = split(df, schema, seed)
-        entry["holdout_runs"][str(seed)] = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
-        run = run_generator(DEFAULT_GENERATOR, train, holdout, test, schema, None, seed, params=params)
-        entry["generators"][DEFAULT_GENERATOR]["runs"][str(seed)] = run
-    return entry
 
 
 def misses(entry: dict) -> list[str] | None:
@@ -151,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             if loaded is None:
                 continue
             try:
-                entry = run_table(*loaded, seeds, params)
+                entry = measure(*loaded, [DEFAULT_GENERATOR], seeds, params)
             except Exception as e:  # a table the protocol cannot split is left out, and said so
                 print(f"{name}: skipped ({type(e).__name__}: {e})", flush=True)
                 continue

@@ -142,6 +142,24 @@ def run_generator(name: str, train: pd.DataFrame, holdout: pd.DataFrame, test: p
             **figs}
 
 
+def measure(df: pd.DataFrame, schema: Schema, generators: list[str], seeds: list[int],
+            params: dict[str, Any] | None = None, report=None) -> dict:
+    """One table's entry (per seed: the holdout's figures and each generator's run, ``params`` given to
+    every generator), the format :func:`summary` and :func:`targets` read; ``report(seed, name, run)``
+    is called after each run."""
+    entry: dict = {"rows": len(df), "learned_columns": len(schema.learned), "task": schema.task,
+                   "holdout_runs": {}, "generators": {g: {"seeds": seeds, "runs": {}} for g in generators}}
+    for seed in seeds:
+        train, holdout, test = split(df, schema, seed)
+        entry["holdout_runs"][str(seed)] = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
+        for g in generators:
+            res = run_generator(g, train, holdout, test, schema, None, seed, params=params)
+            entry["generators"][g]["runs"][str(seed)] = res
+            if report is not None:
+                report(seed, g, res)
+    return entry
+
+
 def run_dataset(sample_id: str, generators: list[str], epochs: int | None, max_rows: int | None,
                 results: dict, seeds: list[int] | None = None) -> None:
     """Measure every generator (and the holdout) on every seed's split; replaces those generators' rows."""

