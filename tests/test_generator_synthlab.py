@@ -459,6 +459,20 @@ def test_boosting_rounds_follow_the_signal():
     assert rounds_cls >= 10
 
 
+@pytest.mark.parametrize(("n", "folds"), [(60, 4), (199, 4), (200, 3), (25_000, 3)])
+def test_boosting_folds_cover_the_rows_once(n, folds):
+    """Every row is held out exactly once: four folds on small tables, where each fold model needs
+    every row it can get, three from 200 rows (a quarter fewer trees); above 10,000 rows a subset."""
+    from synthlab.generators._trees import boost_folds
+
+    sub, parts = boost_folds(n, seed=3)
+    assert len(parts) == folds and len(sub) == min(n, 10_000)
+    held = np.sort(np.concatenate([test for _, test in parts]))
+    assert np.array_equal(held, sub)
+    for fit_rows, test_rows in parts:
+        assert np.intersect1d(fit_rows, test_rows).size == 0 and len(fit_rows) + len(test_rows) == len(sub)
+
+
 def test_many_classes_search_rounds_within_a_budget_of_trees(monkeypatch):
     """A round grows one tree per class (three or more classes): the search stops at a budget of
     trees per model, so three classes stop at a third of the rounds two classes may use."""
