@@ -35,11 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import unseen  # noqa: E402
-from bench.generators import DEFAULT_GENERATOR, measure, targets  # noqa: E402
+from bench.generators import DEFAULT_GENERATOR, measure, sample_table, targets  # noqa: E402
 from bench.robustness import as_upload, candidates  # noqa: E402
 from synthlab.cli_generate import parse_settings  # noqa: E402
 from synthlab.intake import load_table  # noqa: E402
-from synthlab.samples import catalog, load_sample  # noqa: E402
+from synthlab.samples import catalog  # noqa: E402
 from synthlab.schema import Schema  # noqa: E402
 
 GROUPS = ("samples", "unseen", "wider", "pool")
@@ -63,9 +63,7 @@ def tables(groups: list[str], pool: int) -> list[tuple[str, str]]:
 def load(group: str, name: str, folder: Path) -> tuple:
     """(frame, schema) as the benchmark that owns the table builds them, or None (not in the bundle)."""
     if group == "samples":
-        info = next(i for i in catalog() if i.id == name)
-        df = load_sample(name).df
-        return df, Schema.detect(df, target=info.target, sensitive=info.sensitive)
+        return sample_table(name)[1:]
     if group in ("unseen", "wider"):
         df, target = unseen.load(name)
         return df, Schema.detect(df, target=target)

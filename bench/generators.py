@@ -160,15 +160,21 @@ def measure(df: pd.DataFrame, schema: Schema, generators: list[str], seeds: list
     return entry
 
 
-def run_dataset(sample_id: str, generators: list[str], epochs: int | None, max_rows: int | None,
-                results: dict, seeds: list[int] | None = None) -> None:
-    """Measure every generator (and the holdout) on every seed's split; replaces those generators' rows."""
-    seeds = seeds or [0]
+def sample_table(sample_id: str, max_rows: int | None = None) -> tuple[Any, pd.DataFrame, Schema]:
+    """A bundled sample's catalog entry, rows (a seeded subset above ``max_rows``) and schema, with
+    the target and sensitive columns its catalog entry names."""
     info = next(i for i in catalog() if i.id == sample_id)
     df = load_sample(sample_id).df
     if max_rows and len(df) > max_rows:
         df = df.sample(n=max_rows, random_state=0).reset_index(drop=True)
-    schema = Schema.detect(df, target=info.target, sensitive=info.sensitive)
+    return info, df, Schema.detect(df, target=info.target, sensitive=info.sensitive)
+
+
+def run_dataset(sample_id: str, generators: list[str], epochs: int | None, max_rows: int | None,
+                results: dict, seeds: list[int] | None = None) -> None:
+    """Measure every generator (and the holdout) on every seed's split; replaces those generators' rows."""
+    seeds = seeds or [0]
+    info, df, schema = sample_table(sample_id, max_rows)
     entry = upgrade_entry(results.setdefault(sample_id, {"generators": {}}))
     runs: dict[str, dict[str, dict]] = {name: {} for name in generators}
     for seed in seeds:
