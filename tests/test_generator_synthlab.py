@@ -446,16 +446,17 @@ def test_a_numeric_target_on_a_small_table_is_drawn_from_its_model():
 
 
 def test_boosting_rounds_follow_the_signal():
-    from synthlab.generators._trees import cross_fitted_rounds
+    from synthlab.generators._trees import boost_folds, cross_fitted_rounds
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(800, 3))
-    rounds_signal, held_out = cross_fitted_rounds(x, 3 * x[:, 0] + np.sin(3 * x[:, 1]), None, seed=0)
-    rounds_noise, _ = cross_fitted_rounds(x, rng.normal(size=800), None, seed=0)
+    folds = boost_folds(800, seed=0)
+    rounds_signal, held_out = cross_fitted_rounds(x, 3 * x[:, 0] + np.sin(3 * x[:, 1]), None, folds, seed=0)
+    rounds_noise, _ = cross_fitted_rounds(x, rng.normal(size=800), None, folds, seed=0)
     assert rounds_noise <= 15 < rounds_signal
     assert held_out.shape == (800, 1) and np.isfinite(held_out).all()
     classes = np.array([0.0, 1.0])
-    rounds_cls, _ = cross_fitted_rounds(x, (x[:, 0] > 0).astype(float), classes, seed=0)
+    rounds_cls, _ = cross_fitted_rounds(x, (x[:, 0] > 0).astype(float), classes, folds, seed=0)
     assert rounds_cls >= 10
 
 
@@ -484,9 +485,10 @@ def test_many_classes_search_rounds_within_a_budget_of_trees(monkeypatch):
     x = rng.normal(size=(1500, 2))
     score = np.sin(2 * x[:, 0]) + x[:, 1] ** 2 + x[:, 0] * x[:, 1]  # smooth: boosting needs many rounds
     three = np.digitize(score, np.quantile(score, [1 / 3, 2 / 3])).astype(float)
-    rounds_three, proba = _trees.cross_fitted_rounds(x, three, np.arange(3.0), seed=0)
+    folds = _trees.boost_folds(1500, seed=0)
+    rounds_three, proba = _trees.cross_fitted_rounds(x, three, np.arange(3.0), folds, seed=0)
     two = (score > np.median(score)).astype(float)
-    rounds_two, _ = _trees.cross_fitted_rounds(x, two, np.array([0.0, 1.0]), seed=0)
+    rounds_two, _ = _trees.cross_fitted_rounds(x, two, np.array([0.0, 1.0]), folds, seed=0)
     assert rounds_three <= 22 < rounds_two <= 65
     assert proba.shape == (1500, 3) and np.allclose(proba.sum(axis=1), 1.0)
 

@@ -793,10 +793,11 @@ class ScoredStep(Step):
         self._read_predictors(zz, yy, codecs, classes)
         x = self.design(zz)
         self.classes = labels if classes is not None else None
+        folds = boost_folds(len(yy), seed)  # one layout: the rounds and the blend weight are judged on it
         with _one_thread():
-            self.rounds, held_out = cross_fitted_rounds(x, yy, self.classes, seed, min_leaf)
+            self.rounds, held_out = cross_fitted_rounds(x, yy, self.classes, folds, seed, min_leaf)
             self.model = _boosting(self.classes is not None, self.rounds, seed, min_leaf).fit(x, yy)
-        held_out = self._blend(zz, yy, codecs, held_out, seed)
+        held_out = self._blend(zz, yy, codecs, held_out, folds)
         if self.classes is not None:
             # judged on held-out predictions: synthetic rows are new rows to the model, and its
             # shortfall there is what the offsets correct (not the noise of the training rows)
@@ -812,12 +813,12 @@ class ScoredStep(Step):
         return self
 
     def _blend(self, z: np.ndarray, y: np.ndarray, codecs: list[ColumnCodec], held_out: np.ndarray,
-               seed: int) -> np.ndarray:
+               folds: tuple[np.ndarray, list]) -> np.ndarray:
         """Blend in a linear model (see :mod:`._linear`) with the weight that predicts held-out rows
         best, cross-fitted on the boosting's folds; returns the blended held-out predictions."""
         linear = LinearModel.encoder(z, self.predictors, [codecs[c].kind for c in self.predictors],
                                      [codecs[c].n_codes for c in self.predictors], self.classes)
-        sub, parts = boost_folds(len(y), seed)
+        sub, parts = folds
         with _one_thread("blas"):
             lin = cross_fitted_linear(linear, z, y, parts)
         boosted = held_out if self.classes is not None else held_out[:, 0]
@@ -919,22 +920,24 @@ def boost_folds(n: int, seed: int) -> tuple[np.ndarray, list[tuple[np.ndarray, n
     return sub, [(sub[fold != k], sub[fold == k]) for k in range(folds)]
 
 
-def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None, seed: int,
+def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None,
+                        folds: tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]], seed: int,
                         min_leaf: int = 5) -> tuple[int, np.ndarray]:
     """Boosting rounds that predict held-out rows best, and every row's held-out prediction at that
     many rounds (numbers: a column of predictions for every row; classes: class probabilities, NaN
     for rows outside the subset).
 
-    The rows are cut into folds; a model fitted on the other folds scores its fold (log loss for
+    ``folds`` are :func:`boost_folds`' (rows, then fit and held-out rows per fold); a model fitted on
+    the other folds scores its fold (log loss for
     classes, squared error for numbers) at each of :data:`_BOOST_LOOKS` rounds, until the total has
     not improved for :data:`_BOOST_PATIENCE` looks. The models grow (warm start) stage by stage
     (:data:`_BOOST_STAGES`) while the rule goes on, and the looks on the way are read from staged
     predictions: a fit call has a fixed cost (binning, replaying the trees so far) that a call
     per look made the largest part of the work. With k >= 3 classes a round is k trees, and the
-    search stops at :data:`_BOOST_TREES` trees per model. Above :data:`_BOOST_ROWS` rows the rounds
-    are chosen on a seeded subset."""
+    search stops at :data:`_BOOST_TREES` trees per model. Above :data:`_BOOST_ROWS` rows the folds
+    cover a seeded subset."""
     n = len(y)
-    sub, parts = boost_folds(n, seed)
+    sub, parts = folds
     models = [_boosting(classes is not None, 1, seed, min_leaf).set_params(warm_start=True) for _ in parts]
     width = 1 if classes is None else len(classes)
     best, best_loss, waited, done = 0, np.inf, 0, 0
