@@ -143,17 +143,21 @@ def run_generator(name: str, train: pd.DataFrame, holdout: pd.DataFrame, test: p
 
 
 def measure(df: pd.DataFrame, schema: Schema, generators: list[str], seeds: list[int],
-            params: dict[str, Any] | None = None, report=None) -> dict:
+            params: dict[str, Any] | None = None, report=None, epochs: int | None = None) -> dict:
     """One table's entry (per seed: the holdout's figures and each generator's run, ``params`` given to
-    every generator), the format :func:`summary` and :func:`targets` read; ``report(seed, name, run)``
-    is called after each run."""
+    every generator, ``epochs`` to the neural ones), the format :func:`summary` and :func:`targets`
+    read; ``report(seed, name, figures)`` is called after the holdout's figures (name ``"holdout"``)
+    and after each run."""
     entry: dict = {"rows": len(df), "learned_columns": len(schema.learned), "task": schema.task,
                    "holdout_runs": {}, "generators": {g: {"seeds": seeds, "runs": {}} for g in generators}}
     for seed in seeds:
         train, holdout, test = split(df, schema, seed)
-        entry["holdout_runs"][str(seed)] = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
+        hold = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
+        entry["holdout_runs"][str(seed)] = hold
+        if report is not None:
+            report(seed, "holdout", hold)
         for g in generators:
-            res = run_generator(g, train, holdout, test, schema, None, seed, params=params)
+            res = run_generator(g, train, holdout, test, schema, epochs, seed, params=params)
             entry["generators"][g]["runs"][str(seed)] = res
             if report is not None:
                 report(seed, g, res)
@@ -175,29 +179,26 @@ def run_dataset(sample_id: str, generators: list[str], epochs: int | None, max_r
     """Measure every generator (and the holdout) on every seed's split; replaces those generators' rows."""
     seeds = seeds or [0]
     info, df, schema = sample_table(sample_id, max_rows)
+    sizes = [len(part) for part in split(df, schema, seeds[0])]
+    print(f"\n{sample_id}: {len(df):,} rows x {len(schema.learned)} learned columns, target "
+          f"{schema.target!r} ({schema.task}); train/holdout/test {'/'.join(map(str, sizes))}; seeds {seeds}", flush=True)
+
+    def report(seed: int, name: str, res: dict) -> None:
+        if "error" in res:
+            print(f"  seed {seed} {name:<16} ERROR {res['error']}", flush=True)
+        elif name == "holdout":
+            print(f"  seed {seed} holdout          {_line(res)}", flush=True)
+        else:
+            print(f"  seed {seed} {name:<16} fit {res['fit_s']:6.2f} s  sample {res['sample_s']:5.2f} s  "
+                  f"{_line(res)}", flush=True)
+
+    measured = measure(df, schema, generators, seeds, report=report, epochs=epochs)
     entry = upgrade_entry(results.setdefault(sample_id, {"generators": {}}))
-    runs: dict[str, dict[str, dict]] = {name: {} for name in generators}
-    for seed in seeds:
-        train, holdout, test = split(df, schema, seed)
-        if seed == seeds[0]:
-            print(f"\n{sample_id}: {len(df):,} rows x {len(schema.learned)} learned columns, target "
-                  f"{schema.target!r} ({schema.task}); train/holdout/test {len(train)}/{len(holdout)}/{len(test)}; "
-                  f"seeds {seeds}", flush=True)
-            entry.update({"title": info.title, "rows": len(df), "learned_columns": len(schema.learned),
-                          "target": schema.target, "task": schema.task,
-                          "split": [len(train), len(holdout), len(test)]})
-        hold = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
-        entry["holdout_runs"][str(seed)] = hold
-        print(f"  seed {seed} holdout          {_line(hold)}", flush=True)
-        for name in generators:
-            res = run_generator(name, train, holdout, test, schema, epochs, seed)
-            runs[name][str(seed)] = res
-            if "error" in res:
-                print(f"  seed {seed} {name:<16} ERROR {res['error']}", flush=True)
-            else:
-                print(f"  seed {seed} {name:<16} fit {res['fit_s']:6.2f} s  sample {res['sample_s']:5.2f} s  "
-                      f"{_line(res)}", flush=True)
-    for name, by_seed in runs.items():
+    entry.update({"title": info.title, "rows": len(df), "learned_columns": len(schema.learned),
+                  "target": schema.target, "task": schema.task, "split": sizes})
+    entry["holdout_runs"].update(measured["holdout_runs"])
+    for name, g in measured["generators"].items():
+        by_seed = g["runs"]
         params = next(iter(by_seed.values())).get("params", {})
         entry["generators"][name] = {"params": params, "seeds": seeds,
                                      "runs": {s: {k: v for k, v in r.items() if k != "params"}
