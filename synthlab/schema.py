@@ -34,7 +34,7 @@ KIND_HELP = {
     Kind.CATEGORICAL: "a fixed set of labels",
     Kind.BOOLEAN: "yes/no, true/false, 0/1",
     Kind.DATETIME: "dates or timestamps",
-    Kind.ID: "a unique key: never learned, regenerated",
+    Kind.ID: "an identifier (a unique key, or an entity's key repeated over its rows): never learned, regenerated",
     Kind.PII: "personal data (email, phone, name, address, text): never learned, faked",
 }
 
@@ -55,6 +55,14 @@ _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 _ID_NAME = re.compile(r"(^|[_\s.-])(id|uuid|guid|key|code|number|no)$|^id[_\s.-]|ID$|Id$", re.IGNORECASE)
 _ID_RATIO = 0.9  # an ID-named column is a key when at least this share of its values is distinct
+# an entity's whole-number key, repeated over its rows (a panel's person id, a family's, a school's):
+# named as an id ("id", "person_id", "nr", "movieId"; not "pid", a party scale, nor a "code", often an
+# attribute) and held by many distinct values. Its number means nothing, and learned, it would tie
+# synthetic rows to real people's ids with values drawn near theirs. Text keys stay categories: a
+# species_id ("DM", "NL") is a label that carries meaning
+_ENTITY_NAME = re.compile(r"(^|[_\s.-])(id|nr)$|^(id|nr)[_\s.-]", re.IGNORECASE)
+_ENTITY_CAMEL = re.compile(r"[a-z](Id|ID)$")
+_ENTITY_LEVELS = 20
 _CODE_MAX_LEVELS = 20
 _NAME_COLS = {
     "name": "name", "full_name": "name", "fullname": "name", "person": "name", "patient_name": "name",
@@ -290,7 +298,9 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
             return ColumnSpec(name, Kind.BOOLEAN, labels=[0, 1])
         integer = _whole_numbers(values)
         # Near-unique, not only unique: real keys repeat now and then (a student retaking a course).
-        if integer and _ID_NAME.search(name) and n > 20 and values.nunique() / n >= _ID_RATIO:
+        distinct = values.nunique()
+        near_unique = bool(_ID_NAME.search(name)) and distinct / n >= _ID_RATIO
+        if integer and n > 20 and (near_unique or _entity_key(name, distinct)):
             return ColumnSpec(name, Kind.ID, integer=True, unique=unique)
         if integer and _looks_like_codes(values):
             return ColumnSpec(name, Kind.CATEGORICAL, unique=unique)
@@ -402,6 +412,11 @@ def _whole_numbers(values: pd.Series) -> bool:
     """Whole numbers that int64 holds exactly (beyond 2**53 a float is not an exact integer)."""
     arr = values.to_numpy(dtype=float)
     return bool(np.all(np.mod(arr, 1) == 0) and np.all(np.abs(arr) < 2.0**53))
+
+
+def _entity_key(name: str, distinct: int) -> bool:
+    """Named as an entity's id and held by many distinct values (see :data:`_ENTITY_NAME`)."""
+    return distinct >= _ENTITY_LEVELS and bool(_ENTITY_NAME.search(name.strip()) or _ENTITY_CAMEL.search(name.strip()))
 
 
 def _looks_like_codes(values: pd.Series) -> bool:

@@ -45,6 +45,19 @@ def test_out_of_range_unknown_categories_and_duplicate_keys_are_caught():
     assert sec["verdict"]["rating"] == "poor"
 
 
+def test_an_entitys_repeated_key_is_not_judged_for_uniqueness():
+    """A panel's person id repeats in real rows too: 'no value repeats' is no standard for it."""
+    real = _frame(1200, 0).assign(person_id=np.repeat(np.arange(300), 4))
+    schema = Schema.detect(real)
+    assert schema["person_id"].kind == schema["customer_id"].kind  # both identifiers
+    w = schema.coerce(real)
+    syn = _frame(900, 1).assign(person_id=np.repeat(np.arange(5000, 5300), 3), customer_id=7)
+    sec = validity_section(w.iloc[:900], schema.coerce(syn)[schema.learned], w.iloc[900:], schema,
+                           raw=(syn, real.iloc[900:]))
+    assert [r["column"] for r in sec["key_uniqueness"].extra["columns"]] == ["customer_id"]
+    assert sec["key_uniqueness"].value == 0.0  # the unique key's repeats are still caught
+
+
 def test_rules_are_checked_when_the_rules_module_exists_or_skipped_with_a_note():
     sec = _section(_frame(900, 3), rules=["x >= 0"])
     assert "rule_violations" in sec or "rules_note" in sec

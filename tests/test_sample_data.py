@@ -203,7 +203,19 @@ def test_nearly_unique_id_named_integers_are_ids():
     ids[5] = ids[4]  # one repeat (the same person twice) does not make it a measurement
     assert _kind(ids, "student_id") == ID
     assert _kind(ids, "score") == N
-    assert _kind(np.repeat(np.arange(50), 2), "customer_id") == N  # mostly repeated: a grouping value
+
+
+
+def test_an_entitys_repeated_whole_number_key_is_an_id():
+    """A panel's person id repeats over the person's rows: its number means nothing, and learned, it
+    would tie synthetic rows to real ids (with values drawn near those people's)."""
+    panel = np.repeat(np.arange(1, 51), 3)
+    for name in ("customer_id", "id", "nr", "customerId", "SCH_ID", "id_person"):
+        assert _kind(panel, name) == ID, name
+    assert _kind(panel, "pid") == N  # not named as an id (a party-identification scale)
+    assert _kind(panel, "zip_code") == N  # a code is often an attribute
+    assert _kind(np.repeat(np.arange(1, 11), 15), "store_id") == N  # ten stores: too few for entities' keys
+    assert _kind([f"S{i}" for i in panel], "species_id") == C  # a text key is a label that carries meaning
 
 
 def test_month_year_strings_are_dates():

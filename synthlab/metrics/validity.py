@@ -18,6 +18,8 @@ from synthlab.metrics.uncertainty import share_ci, share_sd
 from synthlab.metrics.verdicts import judge, section_verdict
 from synthlab.schema import Kind, Schema
 
+_KEY_SHARE = 0.9  # an ID column is a unique key when this share of its real values occurs once
+
 
 class InRange(Metric):
     name = "Values inside the real range"
@@ -56,7 +58,7 @@ class KeyUniqueness(Metric):
 
     @classmethod
     def compute(cls, real, synthetic, schema, **kwargs) -> float:
-        keys = [c for c in _kinds(schema, Kind.ID) if c in synthetic.columns]
+        keys = unique_keys(real, [c for c in _kinds(schema, Kind.ID) if c in synthetic.columns and c in real.columns])
         ok, n, _ = _unique(synthetic, keys)
         return ok / n if n else float("nan")
 
@@ -131,6 +133,17 @@ def _known(train: pd.DataFrame, other: pd.DataFrame, columns: list[str]) -> tupl
     return ok_all, n_all, rows
 
 
+def unique_keys(real: pd.DataFrame, columns: list[str]) -> list[str]:
+    """The ID columns meant to be unique: at least :data:`_KEY_SHARE` of their real values occur once.
+    An entity's key repeated over its rows (a panel's person id) is an ID too, but not a unique one."""
+    out = []
+    for c in columns:
+        x = real[c].dropna().astype(str)
+        if len(x) and (~x.duplicated(keep=False)).mean() >= _KEY_SHARE:
+            out.append(c)
+    return out
+
+
 def _unique(other: pd.DataFrame, columns: list[str]) -> tuple[int, int, list[dict]]:
     ok_all = n_all = 0
     rows = []
@@ -188,7 +201,7 @@ def validity_section(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.D
 
     keys = [c.name for c in schema.columns if c.kind == Kind.ID]
     if keys and raw is not None:
-        present = [k for k in keys if k in raw[0].columns and k in raw[1].columns]
+        present = unique_keys(raw[1], [k for k in keys if k in raw[0].columns and k in raw[1].columns])
         ok, n, rows = _unique(raw[0], present)
         ok_c, n_c, rows_c = _unique(raw[1], present)
         if n:
