@@ -172,7 +172,9 @@ def render(results: dict, meta: dict) -> str:
         "table's time index first (2026-11-22) addresses, checked on the wider tables and 357 real tables' "
         "splits before it shipped (the tables below the first 22 are the wider check, "
         "`--datasets wider`), and that gapminder's speed miss led to choosing the target's boosting rounds "
-        "on 3 folds from 200 rows (2026-11-22), measured on these tables among 343 with `bench/ab.py`; judged "
+        "on 3 folds from 200 rows (2026-11-22), measured on these tables among 343 with `bench/ab.py`, and that "
+        "Males' and PSID7682's person ids, learned as numbers, led to reading an entity's whole-number key as an "
+        "identifier (2026-11-22); judged "
         "as in the Generators section: the same targets, ratios to the real holdout's figure, exact copies "
         f"against the holdout's, speed against `{SPEED_REFERENCE}` (which is judged by the same quality "
         "targets, for comparison).",
