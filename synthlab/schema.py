@@ -63,6 +63,10 @@ _ID_RATIO = 0.9  # an ID-named column is a key when at least this share of its v
 _ENTITY_NAME = re.compile(r"(^|[_\s.-])(id|nr)$|^(id|nr)[_\s.-]", re.IGNORECASE)
 _ENTITY_CAMEL = re.compile(r"[a-z](Id|ID)$")
 _ENTITY_LEVELS = 20
+# a row number written out with the table (pandas' unnamed index, R's rownames, which the intake names
+# "column_1" when the header is empty): unique whole numbers under such a name are an identifier. As a
+# number they would be learned, and a table sorted by anything would hand its order to the detector
+_ROW_INDEX_NAME = re.compile(r"^(rownames?|row_?names?|index|row|row_?(id|num|number|no|nr)|column_\d+|unnamed:?_?\d*)$")
 _CODE_MAX_LEVELS = 20
 _NAME_COLS = {
     "name": "name", "full_name": "name", "fullname": "name", "person": "name", "patient_name": "name",
@@ -300,7 +304,8 @@ def detect_column(s: pd.Series, name: str) -> ColumnSpec:
         # Near-unique, not only unique: real keys repeat now and then (a student retaking a course).
         distinct = values.nunique()
         near_unique = bool(_ID_NAME.search(name)) and distinct / n >= _ID_RATIO
-        if integer and n > 20 and (near_unique or _entity_key(name, distinct)):
+        row_index = unique and bool(_ROW_INDEX_NAME.match(lname))
+        if integer and n > 20 and (near_unique or row_index or _entity_key(name, distinct)):
             return ColumnSpec(name, Kind.ID, integer=True, unique=unique)
         if integer and _looks_like_codes(values):
             return ColumnSpec(name, Kind.CATEGORICAL, unique=unique)

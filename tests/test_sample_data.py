@@ -218,6 +218,20 @@ def test_an_entitys_repeated_whole_number_key_is_an_id():
     assert _kind([f"S{i}" for i in panel], "species_id") == C  # a text key is a label that carries meaning
 
 
+def test_a_row_number_written_with_the_table_is_an_id():
+    """pandas writes its index as an unnamed first column, R its rownames: row numbers, not data."""
+    from synthlab.intake import load_table
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=300), "year": np.arange(1700, 2000)})
+    for csv in (df.to_csv(), df.iloc[::3].to_csv(), df.rename_axis("rownames").to_csv()):
+        loaded = load_table(csv.encode(), "t.csv").df
+        kinds = {c.name: c.kind for c in Schema.detect(loaded).columns}
+        assert list(kinds.values()) == [ID, N, N], kinds  # the row number; x; unique consecutive years stay numbers
+    assert _kind(np.arange(300), "index") == ID
+    assert _kind(np.arange(300) % 7, "row") == N  # repeats: not a row number
+
+
 def test_month_year_strings_are_dates():
     months = pd.Series(["Jan-2018", "Feb-2018", "Mar-2018"] * 20)
     spec = Schema.detect(pd.DataFrame({"m": months}))["m"]
