@@ -60,7 +60,7 @@ _ID_RATIO = 0.9  # an ID-named column is a key when at least this share of its v
 # attribute) and held by many distinct values. Its number means nothing, and learned, it would tie
 # synthetic rows to real people's ids with values drawn near theirs. Text keys stay categories: a
 # species_id ("DM", "NL") is a label that carries meaning
-_ENTITY_NAME = re.compile(r"(^|[_\s.-])(id|nr)$|^(id|nr)[_\s.-]", re.IGNORECASE)
+_ENTITY_NAME = re.compile(r"(^|[_\s.-])(id|nr)$|^id[_\s.-]", re.IGNORECASE)  # "nr_of_rooms" is a count
 _ENTITY_CAMEL = re.compile(r"[a-z](Id|ID)$")
 _ENTITY_LEVELS = 20
 # a row number written out with the table (pandas' unnamed index, R's rownames, which the intake names

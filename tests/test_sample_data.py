@@ -213,6 +213,8 @@ def test_an_entitys_repeated_whole_number_key_is_an_id():
     for name in ("customer_id", "id", "nr", "customerId", "SCH_ID", "id_person"):
         assert _kind(panel, name) == ID, name
     assert _kind(panel, "pid") == N  # not named as an id (a party-identification scale)
+    assert _kind(panel, "nr_of_rooms") == N  # a count
+    assert _kind(panel, "person_nr") == ID
     assert _kind(panel, "zip_code") == N  # a code is often an attribute
     assert _kind(np.repeat(np.arange(1, 11), 15), "store_id") == N  # ten stores: too few for entities' keys
     assert _kind([f"S{i}" for i in panel], "species_id") == C  # a text key is a label that carries meaning
