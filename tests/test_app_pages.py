@@ -31,7 +31,7 @@ def test_opens_on_default_sample_with_its_schema():
     assert default.title in _sidebar_text(at)
     assert at.title[0].value == "Data"
     # the detected schema is on screen
-    assert any("kind" in df.value.columns for df in at.get("arrow_data_frame")) or at.dataframe
+    assert any("kind" in df.value.columns for df in at.dataframe)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -64,6 +64,21 @@ def test_upload_switches_active_dataset():
     assert any("Loaded clinic.csv" in s.value for s in at.success)
     assert at.metric[0].value == "28"
     assert "clinic" in _sidebar_text(at)  # the frame is drawn again: the sidebar names the new dataset
+
+
+def test_uploaded_panel_shows_its_row_number_and_person_id_as_identifiers():
+    """A pandas-written panel (its index as an unnamed first column, 40 people x 3 years): the schema
+    on screen marks both keys as identifiers, which no generator learns."""
+    rows = [f"{i},{i // 3 + 1},{2000 + i % 3},{20 + i % 37}.5" for i in range(120)]
+    csv = ("," + "person_id,year,wage\n" + "\n".join(rows)).encode()
+    at = _app()
+    at.file_uploader(key="synthlab.uploader").set_value(("panel.csv", csv, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    schema = next(df.value for df in at.dataframe if "kind" in df.value.columns)
+    kinds = dict(zip(schema["column"], schema["kind"], strict=True))
+    assert kinds == {"column_1": "id", "person_id": "id", "year": "numerical", "wage": "numerical"}
+    assert at.session_state["synthlab.dataset"].schema.learned == ["year", "wage"]
 
 
 @pytest.mark.parametrize(
