@@ -928,9 +928,8 @@ def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None
     for rows outside the subset).
 
     ``folds`` are :func:`boost_folds`' (rows, then fit and held-out rows per fold); a model fitted on
-    the other folds scores its fold (log loss for
-    classes, squared error for numbers) at each of :data:`_BOOST_LOOKS` rounds, until the total has
-    not improved for :data:`_BOOST_PATIENCE` looks. The models grow (warm start) stage by stage
+    the other folds scores its fold (log loss for classes, squared error for numbers) at each of
+    :data:`_BOOST_LOOKS` rounds, until the total has not improved for :data:`_BOOST_PATIENCE` looks. The models grow (warm start) stage by stage
     (:data:`_BOOST_STAGES`) while the rule goes on, and the looks on the way are read from staged
     predictions: a fit call has a fixed cost (binning, replaying the trees so far) that a call
     per look made the largest part of the work. With k >= 3 classes a round is k trees, and the
