@@ -62,6 +62,10 @@ _ID_RATIO = 0.9  # an ID-named column is a key when at least this share of its v
 # species_id ("DM", "NL") is a label that carries meaning
 _ENTITY_NAME = re.compile(r"(^|[_\s.-])(id|nr)$|^id[_\s.-]", re.IGNORECASE)  # "nr_of_rooms" is a count
 _ENTITY_CAMEL = re.compile(r"[a-z](Id|ID)$")
+# written as one word: "schoolid", "patientid", "hhid" (not "pid", "paid", "valid")
+_ENTITY_WORD = re.compile(r"^(person|patient|subject|student|pupil|child|user|customer|client|member|family|"
+                          r"household|hh|school|class|firm|company|store|shop|site|clinic|hospital|doctor)_?id$",
+                          re.IGNORECASE)
 _ENTITY_LEVELS = 20
 # a row number written out with the table (pandas' unnamed index, R's rownames, which the intake names
 # "column_1" when the header is empty): unique whole numbers under such a name are an identifier. As a
@@ -421,7 +425,9 @@ def _whole_numbers(values: pd.Series) -> bool:
 
 def _entity_key(name: str, distinct: int) -> bool:
     """Named as an entity's id and held by many distinct values (see :data:`_ENTITY_NAME`)."""
-    return distinct >= _ENTITY_LEVELS and bool(_ENTITY_NAME.search(name.strip()) or _ENTITY_CAMEL.search(name.strip()))
+    name = name.strip()
+    named = _ENTITY_NAME.search(name) or _ENTITY_CAMEL.search(name) or _ENTITY_WORD.match(name)
+    return distinct >= _ENTITY_LEVELS and bool(named)
 
 
 def _looks_like_codes(values: pd.Series) -> bool:

@@ -210,9 +210,10 @@ def test_an_entitys_repeated_whole_number_key_is_an_id():
     """A panel's person id repeats over the person's rows: its number means nothing, and learned, it
     would tie synthetic rows to real ids (with values drawn near those people's)."""
     panel = np.repeat(np.arange(1, 51), 3)
-    for name in ("customer_id", "id", "nr", "customerId", "SCH_ID", "id_person"):
+    for name in ("customer_id", "id", "nr", "customerId", "SCH_ID", "id_person", "schoolid", "patientID", "hhid"):
         assert _kind(panel, name) == ID, name
     assert _kind(panel, "pid") == N  # not named as an id (a party-identification scale)
+    assert _kind(panel, "paid") == N
     assert _kind(panel, "nr_of_rooms") == N  # a count
     assert _kind(panel, "person_nr") == ID
     assert _kind(panel, "zip_code") == N  # a code is often an attribute
