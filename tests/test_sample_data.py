@@ -205,7 +205,6 @@ def test_nearly_unique_id_named_integers_are_ids():
     assert _kind(ids, "score") == N
 
 
-
 def test_an_entitys_repeated_whole_number_key_is_an_id():
     """A panel's person id repeats over the person's rows: its number means nothing, and learned, it
     would tie synthetic rows to real ids (with values drawn near those people's)."""

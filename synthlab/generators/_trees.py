@@ -929,12 +929,12 @@ def cross_fitted_rounds(x: np.ndarray, y: np.ndarray, classes: np.ndarray | None
 
     ``folds`` are :func:`boost_folds`' (rows, then fit and held-out rows per fold); a model fitted on
     the other folds scores its fold (log loss for classes, squared error for numbers) at each of
-    :data:`_BOOST_LOOKS` rounds, until the total has not improved for :data:`_BOOST_PATIENCE` looks. The models grow (warm start) stage by stage
-    (:data:`_BOOST_STAGES`) while the rule goes on, and the looks on the way are read from staged
-    predictions: a fit call has a fixed cost (binning, replaying the trees so far) that a call
-    per look made the largest part of the work. With k >= 3 classes a round is k trees, and the
-    search stops at :data:`_BOOST_TREES` trees per model. Above :data:`_BOOST_ROWS` rows the folds
-    cover a seeded subset."""
+    :data:`_BOOST_LOOKS` rounds, until the total has not improved for :data:`_BOOST_PATIENCE` looks.
+    The models grow (warm start) stage by stage (:data:`_BOOST_STAGES`) while the rule goes on, and
+    the looks on the way are read from staged predictions: a fit call has a fixed cost (binning,
+    replaying the trees so far) that a call per look made the largest part of the work. With k >= 3
+    classes a round is k trees, and the search stops at :data:`_BOOST_TREES` trees per model. Above
+    :data:`_BOOST_ROWS` rows the folds cover a seeded subset."""
     n = len(y)
     sub, parts = folds
     models = [_boosting(classes is not None, 1, seed, min_leaf).set_params(warm_start=True) for _ in parts]

@@ -136,12 +136,7 @@ def _known(train: pd.DataFrame, other: pd.DataFrame, columns: list[str]) -> tupl
 def unique_keys(real: pd.DataFrame, columns: list[str]) -> list[str]:
     """The ID columns meant to be unique: at least :data:`_KEY_SHARE` of their real values occur once.
     An entity's key repeated over its rows (a panel's person id) is an ID too, but not a unique one."""
-    out = []
-    for c in columns:
-        x = real[c].dropna().astype(str)
-        if len(x) and (~x.duplicated(keep=False)).mean() >= _KEY_SHARE:
-            out.append(c)
-    return out
+    return [r["column"] for r in _unique(real, columns)[2] if r["share"] >= _KEY_SHARE]
 
 
 def _unique(other: pd.DataFrame, columns: list[str]) -> tuple[int, int, list[dict]]:
