@@ -403,6 +403,26 @@ def test_categorical_target_is_drawn_from_its_model():
     assert plain.relabel_ is None and [c.columns for c in plain.copy_checks_] == [list(range(len(plain.order_)))]
 
 
+def test_draw_target_labels_real_rows_as_sampling_would():
+    """The target drawn for real rows (bench/target_labels.py puts it on the holdout): the rows' own
+    values, in the working dtype, the same for the same seed, and drawn from each row's probability."""
+    from sklearn.metrics import roc_auc_score
+
+    df, rows = graded(1200, seed=0), graded(400, seed=1)
+    schema = Schema.detect(df, target="bought")
+    gen = fit(df, schema)
+    drawn = gen.draw_target(rows, seed=3)
+    assert drawn.index.equals(rows.index) and set(drawn.unique()) <= {"buy", "skip"}
+    pd.testing.assert_series_equal(drawn, gen.draw_target(rows, seed=3))
+    assert not drawn.equals(gen.draw_target(rows, seed=4))
+    p = 1 / (1 + np.exp(-(1.5 * rows["x1"] - 1.0 * rows["x2"] + 0.8 * (rows["grade"] == "A"))))
+    assert roc_auc_score(drawn == "buy", p) > 0.7  # drawn from the row's probability, not at random
+    with pytest.raises(GeneratorError, match="not modelled"):
+        fit(df, schema, target_model=False).draw_target(rows)
+    with pytest.raises(GeneratorError, match="target"):
+        fit(df.drop(columns="bought")).draw_target(rows)
+
+
 def test_a_small_group_keeps_its_strong_effect_on_the_target():
     """2% of applicants were refused mortgage insurance and 95% of those were denied. Boosting with
     its rounds chosen on all rows stops short on so small a group (0.91 drawn against 0.97 real, as

@@ -78,7 +78,7 @@ from sklearn import config_context
 from synthlab.errors import GeneratorError
 from synthlab.generators import _dependencies
 from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, ScoredStep, Step, _category_keys
-from synthlab.generators.base import Generator, ParamSpec
+from synthlab.generators.base import Generator, ParamSpec, cast_like, check_seed
 from synthlab.progress import ProgressCallback, report
 from synthlab.schema import Kind, Schema
 
@@ -375,6 +375,25 @@ class SynthLabGenerator(Generator):
         for check in self.copy_checks_ if self.reject_copies != "off" else []:
             rows = self._reject(rows, rng, check, check.natural_share if self.reject_copies == "excess" else 0.0)
         return rows
+
+    def draw_target(self, rows: pd.DataFrame, seed: int = 0) -> pd.Series:
+        """The target drawn for the given rows (their other learned columns as they are), as
+        sampling draws it for a synthetic row: real rows with this label in place of theirs show
+        whether train-on-synthetic loses through the drawn labels or through the drawn rows
+        (``bench/target_labels.py``). Needs a modelled target; returned in the working dtype."""
+        target = self.target_index_
+        if self.schema_ is None or target is None:
+            raise GeneratorError("Fit on a table with a target before drawing it.")
+        step = self.relabel_ or self.steps_[target][-1]
+        if not isinstance(step, ScoredStep) or step.model is None:
+            raise GeneratorError("The target is not modelled (too few rows, or target_model is off).")
+        frame = self.schema_.coerce(rows)
+        z = np.column_stack([c.encode(frame[c.name]) for c in self.codecs_])
+        codec = self.codecs_[target]
+        rng = np.random.default_rng([self.random_state, check_seed(seed)])
+        drawn = codec.decode(codec.finish(step.draw(z, rng)), rng)
+        out = pd.DataFrame({codec.name: drawn.to_numpy()}, index=rows.index)
+        return cast_like(out, self.dtypes_)[codec.name]  # the working dtype, as sample() gives
 
     def _rows(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """``n`` drawn rows, decoded (rare categories resolved to their values)."""
