@@ -377,10 +377,10 @@ class SynthLabGenerator(Generator):
         return rows
 
     def draw_target(self, rows: pd.DataFrame, seed: int = 0) -> pd.Series:
-        """The target drawn for the given rows (their other learned columns as they are), as
-        sampling draws it for a synthetic row: real rows with this label in place of theirs show
-        whether train-on-synthetic loses through the drawn labels or through the drawn rows
-        (``bench/target_labels.py``). Needs a modelled target; returned in the working dtype."""
+        """The target drawn for ``rows`` (a frame with the table's columns) as sampling draws it for a
+        synthetic row, given the rows' other learned columns as they are. Real rows with this label
+        in place of theirs show whether train-on-synthetic loses through the drawn labels or through
+        the drawn rows (``bench/target_labels.py``). Needs a modelled target; the working dtype."""
         target = self.target_index_
         if self.schema_ is None or target is None:
             raise GeneratorError("Fit on a table with a target before drawing it.")
