@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bench.generators import run_dataset
+import json
+
+from bench.generators import JUDGED_SEEDS, main, run_dataset, seed_plan
 
 
 def test_run_dataset_keeps_each_seed_and_summarises(capsys):
@@ -18,3 +20,15 @@ def test_run_dataset_keeps_each_seed_and_summarises(capsys):
     assert "bootstrap" in entry["generators"]  # another generator's earlier rows are kept
     out = capsys.readouterr().out
     assert "seed 0 holdout" in out and "seed 1 independent" in out
+
+
+def test_the_judged_generators_run_on_ten_seeds_unless_told_otherwise(tmp_path):
+    assert seed_plan(["ctgan", "synthlab", "gaussian_copula"], None) == [
+        (["synthlab", "gaussian_copula"], list(range(JUDGED_SEEDS))), (["ctgan"], [0])]
+    assert seed_plan(["independent"], None) == [(["independent"], [0])]
+    assert seed_plan(["ctgan", "synthlab"], 2) == [(["ctgan", "synthlab"], [0, 1])]
+    out, results = tmp_path / "BENCHMARKS.md", tmp_path / "generators.json"
+    assert main(["--datasets", "hhs_breaches", "--generators", "independent", "--max-rows", "300",
+                 "--out", str(out), "--json", str(results)]) == 0
+    entry = json.loads(results.read_text())["datasets"]["hhs_breaches"]
+    assert entry["generators"]["independent"]["seeds"] == [0] and "## Generators" in out.read_text()
