@@ -24,18 +24,9 @@ Schooling, USPS, Medicaid1986 new), pair-trend misses 24 -> 25, closer-to-train 
 import numpy as np
 
 from synthlab.generators import _trees
-from synthlab.generators._linear import LinearModel
+from synthlab.generators._linear import LinearModel, cross_fitted_linear
 
 FLOOR = 0.3  # the smallest noise scale tried
-
-
-def _cross_fitted(model: LinearModel, z: np.ndarray, y: np.ndarray, parts: list) -> np.ndarray:
-    """Held-out ridge predictions of every column of ``y`` (one multi-output fit per fold)."""
-    out = np.full(y.shape, np.nan)
-    for fit_rows, test_rows in parts:
-        est = model.estimator().fit(model.matrix(z[fit_rows]), y[fit_rows])
-        out[test_rows] = est.predict(model.matrix(z[test_rows]))
-    return out
 
 
 _build = _trees.LeafPools.build.__func__
@@ -76,7 +67,7 @@ def _fit_with_noise_scale(self, z, y, codecs, classes, min_leaf, max_depth, seed
     res = (yy - ho)[mate]
     lin = LinearModel.encoder(zz, self.predictors, [cod[c].kind for c in self.predictors],
                               [cod[c].n_codes for c in self.predictors], None)
-    p = _cross_fitted(lin, zz, np.column_stack([yy, ho, res]), parts)[sub]
+    p = cross_fitted_linear(lin, zz, np.column_stack([yy, ho, res]), parts)[sub]
     y_, h, r = yy[sub], ho[sub], res[sub]
     k = np.sum((y_ - p[:, 0]) ** 2) / max(np.sum((y_ - y_.mean()) ** 2), 1e-300)  # 1 - the real target's R²
     a, b, u, w = h - p[:, 1], r - p[:, 2], h - h.mean(), r - r.mean()

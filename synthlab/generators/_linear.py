@@ -163,9 +163,10 @@ def aligned(proba: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -> np.nd
 
 def cross_fitted_linear(model: LinearModel, z: np.ndarray, y: np.ndarray, parts: list) -> np.ndarray:
     """Held-out predictions of the linear model on the given folds (rows outside the folds: NaN).
-    Design matrices are built per fold, for the folds' rows only (a capped subset of a large table)."""
+    Design matrices are built per fold, for the folds' rows only (a capped subset of a large table).
+    Numbers: ``y`` may hold several targets as columns (one fit per fold predicts them all)."""
     classify = model.classes is not None
-    out = np.full((len(y), len(model.classes)) if classify else len(y), np.nan)
+    out = np.full((len(y), len(model.classes)) if classify else y.shape, np.nan)
     for fit_rows, test_rows in parts:
         present = np.unique(y[fit_rows]) if classify else None
         if classify and present.size < 2:  # a fold without the one or two rows of a class
