@@ -56,3 +56,9 @@ def test_a_run_applies_its_patch_first_and_records_its_variant(tmp_path):
                  "--patch", str(patch)]) == 0
     assert marker.read_text() == "yes"
     assert json.loads(out.read_text()) == {"variant": "smoothing=2 patch variant.py", "seeds": [0, 1], "tables": {}}
+
+
+def test_a_run_can_start_from_fresh_seeds(tmp_path):
+    out = tmp_path / "run.json"
+    assert main(["--out", str(out), "--groups", "pool", "--pool", "0", "--seeds", "3", "--first-seed", "2"]) == 0
+    assert json.loads(out.read_text())["seeds"] == [2, 3, 4]

@@ -638,7 +638,9 @@ def test_a_panel_s_months_are_drawn_first_and_rows_fall_between_the_training_mon
 def test_a_panel_of_many_countries_keeps_each_country_s_population():
     """120 countries, 15 training rows each: every one holds enough rows to be modelled. Cut at the
     50 most frequent, the other 70 shared the rare code, their populations were drawn apart from them
-    and only 35% of rows carried their country's population for the year (within 5%)."""
+    and only 35% of rows carried their country's population for the year (within 5%). Thinning of
+    close rows is off: it keeps rows away from training rows' (country, year, population), which costs
+    this share (0.45 with it) and is measured on its own in tests/test_generator_thinning.py."""
     rng = np.random.default_rng(0)
     country = np.repeat([f"c{i:03d}" for i in range(120)], 30)
     year = np.tile(np.arange(1990, 2020), 120)
@@ -647,7 +649,7 @@ def test_a_panel_of_many_countries_keeps_each_country_s_population():
     truth = dict(zip(zip(country, year, strict=True), population, strict=True))
     share = {}
     for cap in (None, 50):
-        gen = fit(df, Schema.detect(df), **({} if cap is None else {"max_categories": cap}))
+        gen = fit(df, Schema.detect(df), thin_close_rows=False, **({} if cap is None else {"max_categories": cap}))
         out = gen.sample(len(df), seed=0)
         real = np.array([truth[(c, int(y))] for c, y in zip(out["country"], out["year"], strict=True)])
         share[cap] = float(np.mean(np.abs(out["population"] / real - 1) < 0.05))

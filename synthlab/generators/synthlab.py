@@ -39,6 +39,9 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   comparison, so which rows are redrawn does not depend on it (redrawing rows whose label agrees
   with their real twin would teach models the opposite); a modelled number that is not a set of
   levels is then checked with the whole row, beyond what the real rows repeat.
+* **thinning of close rows** (``thin_close_rows``): on tables up to 5,000 rows, twice the rows are
+  drawn and those nearer a training row than unseen real rows come are thinned out, the reference
+  being each training row's distance to its nearest other one (see :mod:`._thinning`).
 
 The target (``target_model``) is drawn from gradient boosting on every other column (learning rate
 0.2), its number of rounds chosen on held-out folds, blended with a ridge or logistic regression
@@ -77,6 +80,7 @@ from sklearn import config_context
 
 from synthlab.errors import GeneratorError
 from synthlab.generators import _dependencies
+from synthlab.generators._thinning import OVERSAMPLE, CloseRowThinning
 from synthlab.generators._trees import SPLIT_ALPHA, ColumnCodec, ScoredStep, Step, _category_keys
 from synthlab.generators.base import Generator, ParamSpec, cast_like, check_seed
 from synthlab.progress import ProgressCallback, report
@@ -151,6 +155,11 @@ class SynthLabGenerator(Generator):
                       "Privacy: redraw synthetic rows equal to a real training row: 'excess' = beyond the "
                       "share real data itself repeats, 'all' = every one, 'off' = none.",
                       choices=("excess", "all", "off")),
+            ParamSpec("thin_close_rows", "bool", True,
+                      "Privacy: on tables up to 5,000 rows, draw twice the rows and thin out those nearer "
+                      "a training row than unseen real rows are to it (judged by each training row's "
+                      "distance to its nearest other one), so rows do not lean towards the training data.",
+                      advanced=True),
             ParamSpec("column_order", "str", "auto",
                       "Order columns are drawn in: 'auto' (a regular grid of months or dates that indexes "
                       "the rows first, then the columns most related to the others), "
@@ -239,6 +248,7 @@ class SynthLabGenerator(Generator):
             # of levels (a count of visits) is not: its value often agrees with a real twin's
             checks.append(list(range(len(order))))
         self.copy_checks_ = [_CopyCheck.fit(data, cols, self.codecs_) for cols in checks]
+        self.thinning_ = CloseRowThinning.fit(data, schema) if self.thin_close_rows else None
         self.names_ = names
         report(on_progress, 1.0, "Done")
 
@@ -371,7 +381,12 @@ class SynthLabGenerator(Generator):
 
     def _sample(self, n: int, seed: int) -> pd.DataFrame:
         rng = np.random.default_rng([self.random_state, seed])
-        rows = self._rows(n, rng)
+        thinning = self.thinning_ if self.thinning_ is not None and self.thinning_.affordable(n) else None
+        if thinning is None:
+            rows = self._rows(n, rng)
+        else:
+            drawn = self._rows(OVERSAMPLE * n, rng)
+            rows = drawn.iloc[thinning.keep(drawn, n, rng)].reset_index(drop=True)
         for check in self.copy_checks_ if self.reject_copies != "off" else []:
             rows = self._reject(rows, rng, check, check.natural_share if self.reject_copies == "excess" else 0.0)
         return rows

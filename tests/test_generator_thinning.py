@@ -1,0 +1,80 @@
+"""Thinning of drawn rows that sit nearer a training row than unseen real rows do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synthlab.generators import _thinning, make_generator
+from synthlab.generators._thinning import OVERSAMPLE, CloseRowThinning
+from synthlab.metrics.privacy import closer_to_train_share, distances_to_train
+from synthlab.schema import Schema
+
+
+def people(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    group = rng.choice(["a", "b", "c"], n)
+    x = rng.normal(0, 1, n) + (group == "a")
+    return pd.DataFrame({"group": group, "x": x.round(3), "y": (x + rng.normal(0, 1, n)).round(3),
+                         "z": rng.gamma(2.0, 1.0, n).round(3)})
+
+
+def jittered(rows: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Training rows moved a hair: what a generator that leans on its training rows draws."""
+    rng = np.random.default_rng(seed)
+    out = rows.copy()
+    for c in ("x", "y", "z"):
+        out[c] = out[c] + rng.normal(0, 0.02, len(out))
+    return out
+
+
+def test_rows_that_hug_training_rows_are_thinned_and_fresh_rows_are_kept():
+    train, fresh = people(400, 0), people(400, 1)
+    schema = Schema.detect(train)
+    thinning = CloseRowThinning.fit(train, schema)
+    drawn = pd.concat([jittered(train, 2), fresh], ignore_index=True)  # half hug train, half are fresh
+    kept = thinning.keep(drawn, 400, np.random.default_rng(0))
+    assert len(kept) == 400 and len(set(kept)) == 400
+    hugging = np.mean(kept < 400)
+    assert hugging < 0.35  # a random half would keep 0.5
+    # the kept rows lean to train far less than the drawn ones (judged against another real sample)
+    holdout = people(400, 3)
+    assert closer_to_train_share(drawn.iloc[kept], train, holdout, schema) < (
+        closer_to_train_share(drawn, train, holdout, schema) - 0.1)
+
+
+def test_rows_as_far_as_real_ones_are_a_plain_random_subset():
+    train = people(400, 0)
+    schema = Schema.detect(train)
+    drawn = people(800, 1)
+    kept = CloseRowThinning.fit(train, schema).keep(drawn, 400, np.random.default_rng(0))
+    d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
+    assert abs(np.median(d_kept) - np.median(d_all)) < 0.1 * np.median(d_all)
+    assert abs(np.mean(kept < 400) - 0.5) < 0.08
+
+
+def test_large_tables_and_samples_are_not_thinned(monkeypatch):
+    train = people(300, 0)
+    schema = Schema.detect(train)
+    monkeypatch.setattr(_thinning, "MAX_TRAIN_ROWS", 299)
+    assert CloseRowThinning.fit(train, schema) is None
+    monkeypatch.setattr(_thinning, "MAX_TRAIN_ROWS", 300)
+    thinning = CloseRowThinning.fit(train, schema)
+    monkeypatch.setattr(_thinning, "MAX_PAIRS", OVERSAMPLE * 300 * 1000)
+    assert thinning.affordable(1000) and not thinning.affordable(1001)
+
+
+def test_the_default_draws_fewer_rows_near_training_rows_with_thinning():
+    train, holdout = people(300, 0), people(300, 1)
+    schema = Schema.detect(train)
+    share = {}
+    for thin in (False, True):
+        gen = make_generator("synthlab", random_state=0, thin_close_rows=thin).fit(train, schema)
+        syn = gen.sample(300, seed=0)
+        assert list(syn.columns) == list(train.columns) and len(syn) == 300
+        share[thin] = np.mean([closer_to_train_share(gen.sample(300, seed=s), train, holdout, schema)
+                               for s in range(3)])
+    assert share[True] < share[False]
+    big = make_generator("synthlab", random_state=0).fit(train, schema)
+    assert big.thinning_ is not None
+    assert len(big.sample(5, seed=0)) == 5
