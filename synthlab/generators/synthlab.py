@@ -39,7 +39,7 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   comparison, so which rows are redrawn does not depend on it (redrawing rows whose label agrees
   with their real twin would teach models the opposite); a modelled number that is not a set of
   levels is then checked with the whole row, beyond what the real rows repeat.
-* **thinning of close rows** (``thin_close_rows``): on tables up to 5,000 rows, twice the rows are
+* **thinning of close rows** (``thin_close_rows``): when fitted on up to 2,000 rows, twice the rows are
   drawn and those nearer a training row than unseen real rows come are thinned out, the reference
   being each training row's distance to its nearest other one (see :mod:`._thinning`).
 
@@ -156,7 +156,7 @@ class SynthLabGenerator(Generator):
                       "share real data itself repeats, 'all' = every one, 'off' = none.",
                       choices=("excess", "all", "off")),
             ParamSpec("thin_close_rows", "bool", True,
-                      "Privacy: on tables up to 5,000 rows, draw twice the rows and thin out those nearer "
+                      "Privacy: when fitted on up to 2,000 rows, draw twice the rows and thin out those nearer "
                       "a training row than unseen real rows are to it (judged by each training row's "
                       "distance to its nearest other one), so rows do not lean towards the training data.",
                       advanced=True),
