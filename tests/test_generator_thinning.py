@@ -75,6 +75,6 @@ def test_the_default_draws_fewer_rows_near_training_rows_with_thinning():
         share[thin] = np.mean([closer_to_train_share(gen.sample(300, seed=s), train, holdout, schema)
                                for s in range(3)])
     assert share[True] < share[False]
-    big = make_generator("synthlab", random_state=0).fit(train, schema)
-    assert big.thinning_ is not None
-    assert len(big.sample(5, seed=0)) == 5
+    default = make_generator("synthlab", random_state=0).fit(train, schema)  # thinning is on by default
+    assert default.thinning_ is not None
+    assert len(default.sample(5, seed=0)) == 5
