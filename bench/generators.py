@@ -146,14 +146,15 @@ def run_generator(name: str, train: pd.DataFrame, holdout: pd.DataFrame, test: p
 
 def measure(df: pd.DataFrame, schema: Schema, generators: list[str], seeds: list[int],
             params: dict[str, Any] | None = None, report=None, epochs: int | None = None) -> dict:
-    """One table's entry (per seed: the holdout's figures and each generator's run, ``params`` given to
-    every generator, ``epochs`` to the neural ones), the format :func:`summary` and :func:`targets`
-    read; ``report(seed, name, figures)`` is called after the holdout's figures (name ``"holdout"``)
-    and after each run."""
+    """One table's entry (the first seed's train/holdout/test sizes; per seed: the holdout's figures
+    and each generator's run, ``params`` given to every generator, ``epochs`` to the neural ones), the
+    format :func:`summary` and :func:`targets` read; ``report(seed, name, figures)`` is called after
+    the holdout's figures (name ``"holdout"``) and after each run."""
     entry: dict = {"rows": len(df), "learned_columns": len(schema.learned), "task": schema.task,
                    "holdout_runs": {}, "generators": {g: {"seeds": seeds, "runs": {}} for g in generators}}
     for seed in seeds:
         train, holdout, test = split(df, schema, seed)
+        entry.setdefault("split", [len(train), len(holdout), len(test)])  # the first seed's sizes
         hold = figures(holdout, train, holdout, test, schema, synthetic=False, seed=seed)
         entry["holdout_runs"][str(seed)] = hold
         if report is not None:
@@ -185,9 +186,8 @@ def run_dataset(sample_id: str, generators: list[str], epochs: int | None, max_r
     seeds_of = {g: s for group, s in plan for g in group}
     every_seed = sorted({s for _, ss in plan for s in ss})
     info, df, schema = sample_table(sample_id, max_rows)
-    sizes = [len(part) for part in split(df, schema, every_seed[0])]
     print(f"\n{sample_id}: {len(df):,} rows x {len(schema.learned)} learned columns, target "
-          f"{schema.target!r} ({schema.task}); train/holdout/test {'/'.join(map(str, sizes))}; "
+          f"{schema.target!r} ({schema.task}); "
           + "; ".join(f"seeds {s} for {', '.join(group)}" for group, s in plan), flush=True)
 
     def report(seed: int, name: str, res: dict) -> None:
@@ -201,11 +201,13 @@ def run_dataset(sample_id: str, generators: list[str], epochs: int | None, max_r
 
     entry = upgrade_entry(results.setdefault(sample_id, {"generators": {}}))
     entry.update({"title": info.title, "rows": len(df), "learned_columns": len(schema.learned),
-                  "target": schema.target, "task": schema.task, "split": sizes})
+                  "target": schema.target, "task": schema.task})
     runs: dict[str, dict] = {g: {} for g in generators}
     for seed in every_seed:
         measured = measure(df, schema, [g for g in generators if seed in seeds_of[g]], [seed], report=report,
                            epochs=epochs)
+        if seed == every_seed[0]:
+            entry["split"] = measured["split"]
         entry["holdout_runs"].update(measured["holdout_runs"])
         for name, g in measured["generators"].items():
             runs[name].update(g["runs"])
