@@ -43,7 +43,8 @@ def test_rows_that_hug_training_rows_are_thinned_and_fresh_rows_are_kept():
         closer_to_train_share(drawn, train, holdout, schema) - 0.1)
 
 
-def test_rows_as_far_as_real_ones_are_a_plain_random_subset():
+def test_rows_as_far_as_the_reference_are_a_plain_random_subset(monkeypatch):
+    monkeypatch.setattr(_thinning, "MARGIN", 1.0)  # the reference: unseen real rows' distances as they are
     train = people(400, 0)
     schema = Schema.detect(train)
     drawn = people(800, 1)
@@ -51,6 +52,21 @@ def test_rows_as_far_as_real_ones_are_a_plain_random_subset():
     d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
     assert abs(np.median(d_kept) - np.median(d_all)) < 0.1 * np.median(d_all)
     assert abs(np.mean(kept < 400) - 0.5) < 0.08
+
+
+def test_small_fits_keep_rows_farther_than_fresh_real_rows(monkeypatch):
+    """Fitted on up to MARGIN_ROWS rows the reference is stretched: of rows drawn as far from train as
+    fresh real rows, the nearer ones are thinned; above that, the reference is the plain one."""
+    train = people(400, 0)
+    schema = Schema.detect(train)
+    drawn = people(800, 1)
+    thinning = CloseRowThinning.fit(train, schema)
+    kept = thinning.keep(drawn, 400, np.random.default_rng(0))
+    d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
+    assert np.median(d_kept) > 1.1 * np.median(d_all)
+    monkeypatch.setattr(_thinning, "MARGIN_ROWS", 399)
+    plain = CloseRowThinning.fit(train, schema)
+    np.testing.assert_allclose(plain.edges * _thinning.MARGIN, thinning.edges)
 
 
 def test_large_tables_and_samples_are_not_thinned(monkeypatch):
