@@ -174,8 +174,8 @@ def render(results: dict, meta: dict) -> str:
         "`--datasets wider`), and that gapminder's speed miss led to choosing the target's boosting rounds "
         "on 3 folds from 200 rows (2026-11-22), measured on these tables among 343 with `bench/ab.py`, and that "
         "Males' and PSID7682's person ids, learned as numbers, led to reading an entity's whole-number key as an "
-        "identifier (2026-11-22), and that the thinning of close rows (2026-11-23) was measured on them among "
-        "343 tables with `bench/ab.py` before it shipped; judged "
+        "identifier (2026-11-22), and that the thinning of close rows and its margin on small fits (both "
+        "2026-11-23) were measured on them among 343 tables with `bench/ab.py` before they shipped; judged "
         "as in the Generators section: the same targets, ratios to the real holdout's figure, exact copies "
         f"against the holdout's, speed against `{SPEED_REFERENCE}` (which is judged by the same quality "
         "targets, for comparison).",
