@@ -41,7 +41,7 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   levels is then checked with the whole row, beyond what the real rows repeat.
 * **thinning of close rows** (``thin_close_rows``): when fitted on up to 2,000 rows, twice the rows are
   drawn and those nearer a training row than unseen real rows come are thinned out, the reference
-  being each training row's distance to its nearest other one, stretched by half on fits of up to
+  being each training row's distance to its nearest other one, stretched 1.5-fold on fits of up to
   600 rows (see :mod:`._thinning`).
 
 The target (``target_model``) is drawn from gradient boosting on every other column (learning rate
