@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import unseen  # noqa: E402
+from bench import ab, unseen  # noqa: E402
 from bench._markdown import replace_section  # noqa: E402
-from bench.generators import BENCHMARKS, DEFAULT_GENERATOR, MIN_TSTR_RATIO, sample_table, split  # noqa: E402
+from bench.generators import BENCHMARKS, DEFAULT_GENERATOR, MIN_TSTR_RATIO, split  # noqa: E402
 from synthlab.generators import registry  # noqa: E402
 from synthlab.metrics.utility import train_test_score  # noqa: E402
 from synthlab.samples import catalog  # noqa: E402
@@ -53,11 +53,9 @@ FOLDS = 5
 
 
 def load(name: str) -> tuple[pd.DataFrame, Schema]:
-    """A bundled sample (by id) or a table of :mod:`bench.unseen`, with its target."""
-    if name in {i.id for i in catalog()}:
-        return sample_table(name)[1:]
-    df, target = unseen.load(name)
-    return df, Schema.detect(df, target=target)
+    """A bundled sample (by id) or a table of :mod:`bench.unseen`, with its target, as the bench that
+    owns it builds it (:func:`bench.ab.load`)."""
+    return ab.load("samples" if name in {i.id for i in catalog()} else "unseen", name, ROOT)
 
 
 def learnability(rows: pd.DataFrame, schema: Schema, seed: int) -> float:
