@@ -64,13 +64,19 @@ def learnability(rows: pd.DataFrame, schema: Schema, seed: int) -> float:
     return float(np.mean([train_test_score(rows[fold != k], rows[fold == k], schema, seed=seed) for k in range(FOLDS)]))
 
 
+def with_drawn_target(gen, rows: pd.DataFrame, schema: Schema, seed: int) -> pd.DataFrame:
+    """``rows`` with their target replaced by the fitted default's draw given the rest of each row."""
+    drawn = rows.copy()
+    drawn[schema.target] = gen.draw_target(rows, seed=seed)
+    return drawn
+
+
 def measure(df: pd.DataFrame, schema: Schema, seed: int) -> dict[str, float]:
     """The five figures of one seed's split."""
     train, holdout, test = split(df, schema, seed)
     gen = registry()[DEFAULT_GENERATOR](random_state=seed).fit(train, schema)
     synthetic = gen.sample(len(train), seed=seed)
-    drawn = holdout.copy()
-    drawn[schema.target] = gen.draw_target(holdout, seed=seed)
+    drawn = with_drawn_target(gen, holdout, schema, seed)
     return {
         "holdout": train_test_score(holdout, test, schema, seed=seed),
         "drawn": train_test_score(drawn, test, schema, seed=seed),

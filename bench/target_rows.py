@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 
 from bench._markdown import replace_section  # noqa: E402
 from bench.generators import BENCHMARKS, DEFAULT_GENERATOR, split  # noqa: E402
-from bench.target_labels import load  # noqa: E402
+from bench.target_labels import load, with_drawn_target  # noqa: E402
 from synthlab.generators import registry  # noqa: E402
 from synthlab.metrics.utility import train_test_score  # noqa: E402
 
@@ -56,9 +56,7 @@ def measure(name: str, shares: list[float], seeds: list[int]) -> dict:
         for share in shares:
             rows = train if share >= 1 else train.sample(frac=share, random_state=seed)
             gen = registry()[DEFAULT_GENERATOR](random_state=seed).fit(rows, schema)
-            drawn = holdout.copy()
-            drawn[schema.target] = gen.draw_target(holdout, seed=seed)
-            run[str(share)] = train_test_score(drawn, test, schema, seed=seed)
+            run[str(share)] = train_test_score(with_drawn_target(gen, holdout, schema, seed), test, schema, seed=seed)
         runs[str(seed)] = run
     keys = ["holdout", *map(str, shares)]
     return {"task": schema.task, "train_rows": len(train), "runs": runs,
