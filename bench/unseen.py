@@ -175,7 +175,9 @@ def render(results: dict, meta: dict) -> str:
         "on 3 folds from 200 rows (2026-11-22), measured on these tables among 343 with `bench/ab.py`, and that "
         "Males' and PSID7682's person ids, learned as numbers, led to reading an entity's whole-number key as an "
         "identifier (2026-11-22), and that the thinning of close rows and its margin on small fits (both "
-        "2026-11-23) were measured on them among 343 tables with `bench/ab.py` before they shipped; judged "
+        "2026-11-23) were measured on them among 343 tables with `bench/ab.py` before they shipped, and that "
+        "the model by which the thinning judges small fits' drawn rows (2026-11-23) was fitted on the rows "
+        "drawn for those under 1,500 rows among 217 tables (`bench/thinning_lean.py`, seeds 8-9); judged "
         "as in the Generators section: the same targets, ratios to the real holdout's figure, exact copies "
         f"against the holdout's, speed against `{SPEED_REFERENCE}` (which is judged by the same quality "
         "targets, for comparison).",

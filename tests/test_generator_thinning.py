@@ -44,29 +44,44 @@ def test_rows_that_hug_training_rows_are_thinned_and_fresh_rows_are_kept():
 
 
 def test_rows_as_far_as_the_reference_are_a_plain_random_subset(monkeypatch):
-    monkeypatch.setattr(_thinning, "MARGIN", 1.0)  # the reference: unseen real rows' distances as they are
+    monkeypatch.setattr(_thinning, "LEAN_ROWS", 0)  # the bands: unseen real rows' distances as they are
     train = people(400, 0)
     schema = Schema.detect(train)
     drawn = people(800, 1)
-    kept = CloseRowThinning.fit(train, schema).keep(drawn, 400, np.random.default_rng(0))
+    thinning = CloseRowThinning.fit(train, schema)
+    assert not thinning.by_lean
+    kept = thinning.keep(drawn, 400, np.random.default_rng(0))
     d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
     assert abs(np.median(d_kept) - np.median(d_all)) < 0.1 * np.median(d_all)
     assert abs(np.mean(kept < 400) - 0.5) < 0.08
 
 
 def test_small_fits_keep_rows_farther_than_fresh_real_rows(monkeypatch):
-    """Fitted on up to MARGIN_ROWS rows the reference is stretched: of rows drawn as far from train as
-    fresh real rows, the nearer ones are thinned; above that, the reference is the plain one."""
+    """Fitted on up to LEAN_ROWS rows, drawn rows are kept by their odds of not leaning: of rows drawn
+    as far from train as fresh real rows, the nearer ones are thinned; above that, the bands leave
+    such rows alone."""
     train = people(400, 0)
     schema = Schema.detect(train)
     drawn = people(800, 1)
     thinning = CloseRowThinning.fit(train, schema)
+    assert thinning.by_lean
     kept = thinning.keep(drawn, 400, np.random.default_rng(0))
     d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
     assert np.median(d_kept) > 1.1 * np.median(d_all)
-    monkeypatch.setattr(_thinning, "MARGIN_ROWS", 399)
-    plain = CloseRowThinning.fit(train, schema)
-    np.testing.assert_allclose(plain.edges * _thinning.MARGIN, thinning.edges)
+    monkeypatch.setattr(_thinning, "LEAN_ROWS", 399)
+    assert not CloseRowThinning.fit(train, schema).by_lean
+
+
+def test_the_lean_model_flags_rows_beside_one_training_row():
+    """A row nearer its nearest training row, or far nearer it than its second, is likelier to lean."""
+    reference = np.sort(np.random.default_rng(0).uniform(1.0, 3.0, 500))
+    d2 = np.full(5, 2.5)
+    p = _thinning.lean_chance(np.array([0.0, 1.0, 1.5, 2.0, 2.5]), d2, reference)
+    assert np.all(np.diff(p) < 0) and p[0] > 0.8 and p[-1] < 0.5
+    beside_one = _thinning.lean_chance(np.array([1.5]), np.array([3.0]), reference)
+    among_many = _thinning.lean_chance(np.array([1.5]), np.array([1.6]), reference)
+    assert beside_one > among_many
+    assert np.all((p > 0) & (p < 1))
 
 
 def test_large_tables_and_samples_are_not_thinned(monkeypatch):

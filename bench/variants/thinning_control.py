@@ -14,3 +14,4 @@ else (the default's own figures on seeds 0-1 lean favourable: earlier changes we
 from synthlab.generators import _thinning
 
 _thinning.THINNED_SHARE = -1.0  # no band lies below: every weight is 1
+_thinning.LEAN_ROWS = 0  # and no fit is weighted by the lean model

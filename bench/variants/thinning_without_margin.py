@@ -1,9 +1,10 @@
-"""The thinning of close rows without its margin on small fits: the reference distances as they are.
+"""The thinning of close rows as 0.2.0 did it: the reference's quantile bands, as they are, on every fit.
 
-Since 0.3.0 the default stretches the reference by ``MARGIN`` (1.5) when fitted on up to
-``MARGIN_ROWS`` (600) rows (:mod:`synthlab.generators._thinning`). This patch sets the stretch to 1,
-which draws exactly the rows of 0.2.0. Compared with it, a run of the default measures the margin (figures in
-``docs/BENCHMARKS.md``, section "Thinning of close rows"):
+0.3.0 stretched the reference 1.5-fold on fits of up to 600 rows (its control:
+``bench/variants/thinning_margin.py``); 0.4.0 weights drawn rows on those fits by their modelled odds
+of not leaning (:mod:`synthlab.generators._thinning`). This patch uses the plain bands on every fit,
+which draws exactly the rows of 0.2.0. The 0.3.0 figures in ``docs/BENCHMARKS.md`` (section "Thinning
+of close rows") were measured against it:
 
     python bench/ab.py --out without.json --seeds 2 --pool 300 --first-seed 6 --patch bench/variants/thinning_without_margin.py
     python bench/ab.py --out default.json --seeds 2 --pool 300 --first-seed 6
@@ -12,4 +13,4 @@ which draws exactly the rows of 0.2.0. Compared with it, a run of the default me
 
 from synthlab.generators import _thinning
 
-_thinning.MARGIN = 1.0
+_thinning.LEAN_ROWS = 0

@@ -10,11 +10,14 @@ the training rows with that reference on the distance scale the privacy metrics 
 reference holds more synthetic rows than real rows would put there. Only excess is thinned: where the
 draw already lands as far as the reference, the kept rows are a plain random subset.
 
-Fitted on up to :data:`MARGIN_ROWS` rows, the reference distances are stretched by :data:`MARGIN`. A
-drawn row as near its nearest training row as a fresh real row is to its own still leans: it was
-assembled from training rows' values, so the unseen rows lie farther from it than from a fresh real
-row, and the closer-to-train share weighs exactly those two distances. On larger fits the lean left
-is small and the stretch costs more fidelity than it buys (measured: ``docs/BENCHMARKS.md``, section
+Fitted on up to :data:`LEAN_ROWS` rows, matching the reference is not enough: a drawn row as near
+its nearest training row as a fresh real row is to its own still leans. It was assembled from
+training rows' values, so the unseen rows lie farther from it than from a fresh real row, and the
+closer-to-train share weighs exactly those two distances. There each drawn row is kept with weight
+the odds that it is *not* nearer a training row than an unseen one, as :func:`lean_chance` models
+them from its nearest and second-nearest training distances (a row beside one training row and far
+from the rest is one assembled from that row's values). On larger fits the lean left is small and
+that weighting costs more fidelity than it buys (measured: ``docs/BENCHMARKS.md``, section
 "Thinning of close rows").
 
 Fitted on more than :data:`MAX_TRAIN_ROWS` rows a table barely leans and the distances would cost a
@@ -30,25 +33,39 @@ import numpy as np
 import pandas as pd
 
 from synthlab.metrics.encoding import Codec, prepare
-from synthlab.metrics.neighbours import DistanceEncoder, nearest
+from synthlab.metrics.neighbours import EPS, DistanceEncoder, Neighbours, nearest
 from synthlab.schema import Schema
 
 OVERSAMPLE = 2  # rows drawn per row kept
 BANDS = 20  # quantile bands of the reference distances
 THINNED_SHARE = 0.5  # only bands in the nearer half of the reference are thinned
 MAX_TRAIN_ROWS = 2_000  # larger tables barely lean (tables of 5,000+ rows: 0.526 -> 0.519 with thinning)
-# reference distances x MARGIN when fitted on up to MARGIN_ROWS rows. On 343 real tables (bench/ab.py,
-# seeds 4-5) a stretch of 1.5 on every fit: tables meeting every target by the rows fitted on, under 200:
-# 30 -> 43, 200-600: 39 -> 55, 600-2,000: 42 -> 37 (pair-trend misses 11 -> 17 there), so it stops at
-# 600; on the tables under 500 rows 1.25 gave 32 and 2.0 39. Confirmed on seeds 6-7 (the shipped rule
-# against bench/variants/thinning_without_margin.py): every target 139 -> 153, closer-to-train misses
-# 150 -> 114, detection misses 27 -> 37, pair-trend misses 40 -> 50. Stretching only where the drawn
-# rows' own distances lean seldom stretched (the lean is on the unseen rows' side): every target on
-# tables under 500 rows 31 -> 30 (31 with this rule), 500-1,500 rows 35 -> 38 (49)
-MARGIN = 1.5
-MARGIN_ROWS = 600
+# fits of up to LEAN_ROWS rows keep drawn rows by their modelled odds of not leaning (lean_chance). On
+# 217 real tables under 1,500 rows, fresh seeds 10-11 (bench/ab.py's tables), against the 0.3.0 rule
+# (reference stretched 1.5-fold on these fits): every target on tables under 500 rows 42 -> 53, 500-1,500
+# rows 54 -> 58; on 76 tables of 1,500-5,000 rows (fits over 600) the same weighting gave 37 -> 30
+# (detection misses 10 -> 25), so larger fits keep the plain reference bands
+LEAN_ROWS = 600
+# logistic model of P(a drawn row is nearer a training row than an unseen real row), on q1 and q2, the
+# nearest and second-nearest training distances as quantiles of the training rows' leave-one-out
+# distances, and r = their ratio: logit = b0 + b1 q1 + b2 q2 + b3 log r + b4 q1 q2. Fitted by
+# bench/thinning_lean.py (drawn rows of the default on 217 real tables under 1,500 rows, seeds 8-9)
+LEAN_COEF = (1.806, -5.187, 0.617, -0.129, 2.278)
 REFERENCE_ROWS = 1_000  # training rows whose nearest other one makes the reference
 MAX_PAIRS = 200_000_000  # candidate x training row distances per sample (a few seconds on 2 cores)
+
+
+def lean_chance(d1: np.ndarray, d2: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Modelled chance that a drawn row with nearest / second-nearest training distances ``d1`` / ``d2``
+    is nearer a training row than an unseen real row (:data:`LEAN_COEF`); ``reference`` is the sorted
+    leave-one-out distances of training rows, against which the distances are placed as quantiles."""
+    q1 = np.searchsorted(reference, d1, side="right") / len(reference)
+    q2 = np.searchsorted(reference, d2, side="right") / len(reference)
+    ratio = np.ones_like(d1, dtype="float64")
+    np.divide(d1, d2, out=ratio, where=d2 > EPS)
+    b0, b1, b2, b3, b4 = LEAN_COEF
+    logit = b0 + b1 * q1 + b2 * q2 + b3 * np.log(np.clip(ratio, 1e-3, 1.0)) + b4 * q1 * q2
+    return 1.0 / (1.0 + np.exp(-logit))
 
 
 @dataclass
@@ -58,8 +75,8 @@ class CloseRowThinning:
     codec: Codec
     encoder: DistanceEncoder
     train: tuple[np.ndarray, np.ndarray, np.ndarray]
-    edges: np.ndarray  # inner edges of the reference's quantile bands (stretched by MARGIN on small fits)
-    reference_share: np.ndarray  # share of training rows' leave-one-out distances in each band
+    reference: np.ndarray  # training rows' leave-one-out distances, sorted
+    by_lean: bool  # fitted on up to LEAN_ROWS rows: rows are kept by their odds of not leaning
     columns: list[str]
     schema: Schema
 
@@ -78,11 +95,7 @@ class CloseRowThinning:
         rows = np.random.default_rng(len(data)).permutation(len(data))[:REFERENCE_ROWS]
         queries = (train[0][rows], train[1], train[2][rows])
         loo = nearest(queries, train).d2  # each row is its own nearest: the second is the nearest other
-        edges = np.unique(np.quantile(loo, np.linspace(0.0, 1.0, BANDS + 1)[1:-1]))
-        share = np.bincount(np.searchsorted(edges, loo, side="right"), minlength=len(edges) + 1) / len(loo)
-        if len(data) <= MARGIN_ROWS:
-            edges = edges * MARGIN
-        return cls(codec, encoder, train, edges, share, columns, schema)
+        return cls(codec, encoder, train, np.sort(loo), len(data) <= LEAN_ROWS, columns, schema)
 
     def affordable(self, n: int) -> bool:
         """Whether thinning ``n`` rows stays within :data:`MAX_PAIRS` distances."""
@@ -90,15 +103,33 @@ class CloseRowThinning:
 
     def keep(self, drawn: pd.DataFrame, n: int, rng: np.random.Generator) -> np.ndarray:
         """Positions of ``n`` of the ``drawn`` rows, in random order."""
-        m = len(drawn)
-        encoded = self.codec.encode(prepare(drawn, self.schema, columns=self.columns, what="synthetic data"))
-        band = np.searchsorted(self.edges, nearest(self.encoder.transform(encoded), self.train).d1, side="right")
-        drawn_share = np.bincount(band, minlength=len(self.edges) + 1) / max(m, 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weight = np.where(drawn_share > 0, np.minimum(1.0, self.reference_share / drawn_share), 1.0)
-        weight[np.cumsum(self.reference_share) > THINNED_SHARE] = 1.0
+        nn = self.neighbours(drawn)
+        if self.by_lean:
+            p = lean_chance(nn.d1, nn.d2, self.reference)
+            weight = (1.0 - p) / p
+            weight = weight / weight.max()
+        else:
+            weight = self.band_weights(nn.d1)
         # weighted sampling without replacement (Efraimidis and Spirakis): the n largest u^(1/w)
-        keys = np.log(rng.random(m)) / np.maximum(weight[band], 1e-9)
+        keys = np.log(rng.random(len(drawn))) / np.maximum(weight, 1e-9)
         kept = np.argsort(-keys, kind="stable")[:n]
         rng.shuffle(kept)
         return kept
+
+    def neighbours(self, rows: pd.DataFrame) -> Neighbours:
+        """Nearest and second-nearest training rows of ``rows``, on the thinning's distance scale."""
+        encoded = self.codec.encode(prepare(rows, self.schema, columns=self.columns, what="synthetic data"))
+        return nearest(self.encoder.transform(encoded), self.train)
+
+    def band_weights(self, d1: np.ndarray) -> np.ndarray:
+        """Per drawn row: the weight that brings each band of the nearer half of the reference's
+        quantile bands down to the share of the reference it holds (1 elsewhere)."""
+        edges = np.unique(np.quantile(self.reference, np.linspace(0.0, 1.0, BANDS + 1)[1:-1]))
+        reference_share = np.bincount(np.searchsorted(edges, self.reference, side="right"),
+                                      minlength=len(edges) + 1) / len(self.reference)
+        band = np.searchsorted(edges, d1, side="right")
+        drawn_share = np.bincount(band, minlength=len(edges) + 1) / max(len(d1), 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = np.where(drawn_share > 0, np.minimum(1.0, reference_share / drawn_share), 1.0)
+        weight[np.cumsum(reference_share) > THINNED_SHARE] = 1.0
+        return weight[band]

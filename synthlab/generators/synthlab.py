@@ -41,8 +41,9 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   levels is then checked with the whole row, beyond what the real rows repeat.
 * **thinning of close rows** (``thin_close_rows``): when fitted on up to 2,000 rows, twice the rows are
   drawn and those nearer a training row than unseen real rows come are thinned out, the reference
-  being each training row's distance to its nearest other one, stretched 1.5-fold on fits of up to
-  600 rows (see :mod:`._thinning`).
+  being each training row's distance to its nearest other one; on fits of up to 600 rows each drawn
+  row is kept by its modelled odds of not leaning, from its nearest and second-nearest training
+  distances (see :mod:`._thinning`).
 
 The target (``target_model``) is drawn from gradient boosting on every other column (learning rate
 0.2), its number of rounds chosen on held-out folds, blended with a ridge or logistic regression
@@ -159,7 +160,8 @@ class SynthLabGenerator(Generator):
             ParamSpec("thin_close_rows", "bool", True,
                       "Privacy: when fitted on up to 2,000 rows, draw twice the rows and thin out those nearer "
                       "a training row than unseen real rows are to it (judged by each training row's "
-                      "distance to its nearest other one, with a margin on fits of up to 600 rows), so rows "
+                      "distance to its nearest other one; on fits of up to 600 rows, by each drawn row's modelled "
+                      "odds of not leaning), so rows "
                       "do not lean towards the training data.",
                       advanced=True),
             ParamSpec("column_order", "str", "auto",

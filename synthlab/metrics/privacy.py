@@ -124,11 +124,18 @@ def exact_copy_share(rows: pd.DataFrame, train: pd.DataFrame, schema: Schema) ->
 def closer_to_train_share(synthetic: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame,
                           schema: Schema) -> float:
     """Size-balanced share of synthetic rows nearer a train row than a holdout row (0.5 = no leak)."""
+    return float(chance_corrected(nearer_train(synthetic, train, holdout, schema).mean(), len(train), len(holdout)))
+
+
+@limited
+def nearer_train(synthetic: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame,
+                 schema: Schema) -> np.ndarray:
+    """Per synthetic row: 1 if nearer a train row than any holdout row, 0 if nearer a holdout row, the
+    tied train share if equally near (the rows :func:`closer_to_train_share` averages)."""
     codec, t, s, h = _encode3(train, synthetic, holdout, schema)
     de = DistanceEncoder.fit(codec, t, [s, h])
     ts, ss, hs = de.transform(t), de.transform(s), de.transform(h)
-    c = _closer(nearest(ss, ts), nearest(ss, hs))
-    return float(chance_corrected(c.mean(), t.n, h.n))
+    return _closer(nearest(ss, ts), nearest(ss, hs))
 
 
 @limited
