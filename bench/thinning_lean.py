@@ -38,21 +38,11 @@ if str(ROOT) not in sys.path:
 from bench import ab  # noqa: E402
 from bench.generators import DEFAULT_GENERATOR, split  # noqa: E402
 from synthlab.generators import registry  # noqa: E402
-from synthlab.generators._thinning import OVERSAMPLE, CloseRowThinning  # noqa: E402
-from synthlab.metrics.neighbours import EPS  # noqa: E402
+from synthlab.generators._thinning import OVERSAMPLE, CloseRowThinning, lean_features  # noqa: E402
 from synthlab.metrics.privacy import nearer_train  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "thinning_lean.json"
 MAX_ROWS = 1_500  # tables whose train (40%) is at most LEAN_ROWS rows
-
-
-def features(d1: np.ndarray, d2: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Columns q1, q2, log r, q1·q2 (as :func:`~synthlab.generators._thinning.lean_chance` reads them)."""
-    q1 = np.searchsorted(reference, d1, side="right") / len(reference)
-    q2 = np.searchsorted(reference, d2, side="right") / len(reference)
-    ratio = np.ones_like(d1, dtype="float64")
-    np.divide(d1, d2, out=ratio, where=d2 > EPS)
-    return np.column_stack([q1, q2, np.log(np.clip(ratio, 1e-3, 1.0)), q1 * q2])
 
 
 def drawn_rows(df, schema, seed: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -67,7 +57,7 @@ def drawn_rows(df, schema, seed: int) -> tuple[np.ndarray, np.ndarray] | None:
     gen = registry()[DEFAULT_GENERATOR](random_state=seed, thin_close_rows=False, reject_copies="off")
     drawn = gen.fit(train, schema).sample(OVERSAMPLE * len(train), seed=seed)
     nn = thinning.neighbours(drawn)
-    return features(nn.d1, nn.d2, thinning.reference), nearer_train(drawn, train, holdout, schema)
+    return lean_features(nn.d1, nn.d2, thinning.reference), nearer_train(drawn, train, holdout, schema)
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[list[float], object]:

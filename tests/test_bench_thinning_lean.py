@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-
 from bench import thinning_lean
 from synthlab.generators import _thinning
 
@@ -22,16 +20,6 @@ def test_it_fits_the_lean_model_on_drawn_rows(tmp_path, monkeypatch, capsys):
     assert got["coef"][1] < 0  # the farther the nearest training row, the less a row leans
     assert got["held_out_auc"] is None  # one table: no second half to check it on
     assert "tips: 244 rows" in capsys.readouterr().out
-
-
-def test_its_features_are_the_ones_the_generator_reads():
-    rng = np.random.default_rng(0)
-    reference = np.sort(rng.uniform(0.5, 3.0, 300))
-    d1 = rng.uniform(0.0, 3.0, 50)
-    d2 = d1 + rng.uniform(0.0, 1.0, 50)
-    b = np.array(_thinning.LEAN_COEF)
-    logit = b[0] + thinning_lean.features(d1, d2, reference) @ b[1:]
-    np.testing.assert_allclose(1 / (1 + np.exp(-logit)), _thinning.lean_chance(d1, d2, reference))
 
 
 def test_the_shipped_model_is_the_one_the_bench_recorded():

@@ -55,16 +55,21 @@ REFERENCE_ROWS = 1_000  # training rows whose nearest other one makes the refere
 MAX_PAIRS = 200_000_000  # candidate x training row distances per sample (a few seconds on 2 cores)
 
 
-def lean_chance(d1: np.ndarray, d2: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Modelled chance that a drawn row with nearest / second-nearest training distances ``d1`` / ``d2``
-    is nearer a training row than an unseen real row (:data:`LEAN_COEF`); ``reference`` is the sorted
-    leave-one-out distances of training rows, against which the distances are placed as quantiles."""
+def lean_features(d1: np.ndarray, d2: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Columns q1, q2, log r and q1·q2 of :data:`LEAN_COEF`'s model, for rows with nearest / second-
+    nearest training distances ``d1`` / ``d2``; ``reference`` is the training rows' sorted
+    leave-one-out distances, against which the distances are placed as quantiles."""
     q1 = np.searchsorted(reference, d1, side="right") / len(reference)
     q2 = np.searchsorted(reference, d2, side="right") / len(reference)
     ratio = np.ones_like(d1, dtype="float64")
     np.divide(d1, d2, out=ratio, where=d2 > EPS)
-    b0, b1, b2, b3, b4 = LEAN_COEF
-    logit = b0 + b1 * q1 + b2 * q2 + b3 * np.log(np.clip(ratio, 1e-3, 1.0)) + b4 * q1 * q2
+    return np.column_stack([q1, q2, np.log(np.clip(ratio, 1e-3, 1.0)), q1 * q2])
+
+
+def lean_chance(d1: np.ndarray, d2: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Modelled chance that a drawn row is nearer a training row than an unseen real row (see
+    :func:`lean_features` for the arguments)."""
+    logit = LEAN_COEF[0] + lean_features(d1, d2, reference) @ np.asarray(LEAN_COEF[1:])
     return 1.0 / (1.0 + np.exp(-logit))
 
 
