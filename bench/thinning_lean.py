@@ -4,10 +4,11 @@ The default keeps a drawn row, when fitted on up to ``LEAN_ROWS`` rows, with wei
 is *not* nearer a training row than an unseen real row (:func:`synthlab.generators._thinning.
 lean_chance`). This script measures that on real tables and fits the model: on each table and seed
 of the issue's split (:mod:`bench.generators`: 40/40/20), the default is fitted on train and draws,
-without thinning or copy control, twice as many rows as train holds: the rows the thinning chooses from. Each drawn row
-gets its features, the nearest and second-nearest training distances as quantiles of the training
-rows' leave-one-out distances (q1, q2) and their ratio r, and its label, whether it is nearer a train
-row than any holdout row (:func:`synthlab.metrics.privacy.nearer_train`; ties are left out). A
+without thinning or copy control, twice as many rows as train holds: the rows the thinning chooses
+from. Each drawn row gets its features, the nearest and second-nearest training distances as
+quantiles of the training rows' leave-one-out distances (q1, q2) and their ratio r, and its label,
+whether it is nearer a train row than any holdout row (:func:`synthlab.metrics.privacy.nearer_train`;
+a row equally near both counts by the tied rows' train share, and an even tie is left out). A
 logistic regression on q1, q2, log r and q1·q2 gives ``LEAN_COEF``; its area under the ROC curve is
 checked on the other half of the tables (two halves by name, each fitted on the other).
 
