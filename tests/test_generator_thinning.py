@@ -84,6 +84,23 @@ def test_the_lean_model_flags_rows_beside_one_training_row():
     assert np.all((p > 0) & (p < 1))
 
 
+def test_fits_over_capped_rows_keep_rows_that_do_not_lean_alike(monkeypatch):
+    """Over CAPPED_ROWS fitted rows a weight is the odds capped at 1; up to it the odds are scaled to
+    their largest, so the least leaning rows are favoured too."""
+    train, drawn = people(400, 0), people(800, 1)
+    thinning = CloseRowThinning.fit(train, Schema.detect(train))
+    nn = thinning.neighbours(drawn)
+    p = _thinning.lean_chance(nn.d1, nn.d2, thinning.reference)
+    assert 0.1 < np.mean(p < 0.5) < 0.9
+    capped = thinning.weights(nn)
+    assert np.all(capped[p <= 0.5] == 1.0) and np.all(capped[p > 0.5] < 1.0)
+    monkeypatch.setattr(_thinning, "CAPPED_ROWS", 400)
+    scaled = thinning.weights(nn)
+    order = np.argsort(p)
+    assert scaled.max() == 1.0 and np.all(np.diff(scaled[order]) <= 0)
+    assert np.ptp(scaled[p <= 0.5]) > 0.2
+
+
 def test_large_tables_and_samples_are_not_thinned(monkeypatch):
     train = people(300, 0)
     schema = Schema.detect(train)

@@ -16,7 +16,8 @@ training rows' values, so the unseen rows lie farther from it than from a fresh 
 closer-to-train share weighs exactly those two distances. There each drawn row is kept with weight
 the odds that it is *not* nearer a training row than an unseen one, as :func:`lean_chance` models
 them from its nearest and second-nearest training distances (a row beside one training row and far
-from the rest is one assembled from that row's values). On larger fits the lean left is small and
+from the rest is one assembled from that row's values), capped at 1 on fits of over
+:data:`CAPPED_ROWS` rows, so that rows the model says do not lean are kept alike. On larger fits the lean left is small and
 that weighting costs more fidelity than it buys (measured: ``docs/BENCHMARKS.md``, section
 "Thinning of close rows").
 
@@ -46,6 +47,13 @@ MAX_TRAIN_ROWS = 2_000  # larger tables barely lean (tables of 5,000+ rows: 0.52
 # rows 54 -> 58; on 76 tables of 1,500-5,000 rows (fits over 600) the same weighting gave 37 -> 30
 # (detection misses 10 -> 25), so larger fits keep the plain reference bands
 LEAN_ROWS = 600
+# on fits of over CAPPED_ROWS rows a row's weight is its odds capped at 1: rows the model says do not
+# lean are kept alike. Below, the odds are scaled to their largest and the least leaning rows are favoured
+# too: there the lean goes beyond what the model sees (under 100 fitted rows 0.614 of the drawn rows are
+# nearer train, 0.598 predicted). Tables of 500-1,500 rows (fits of 200-600), against the odds uncapped,
+# seeds 10-11 / 12-13 / 14-15: every target 58 -> 58 / 52 -> 57 / 58 -> 60, detection misses 22 -> 19 /
+# 20 -> 17 / 21 -> 15; capped on every fit, tables under 500 rows lost (53 -> 47 on seeds 10-11)
+CAPPED_ROWS = 200
 # logistic model of P(a drawn row is nearer a training row than an unseen real row), on q1 and q2, the
 # nearest and second-nearest training distances as quantiles of the training rows' leave-one-out
 # distances, and r = their ratio: logit = b0 + b1 q1 + b2 q2 + b3 log r + b4 q1 q2. Fitted by
@@ -108,18 +116,20 @@ class CloseRowThinning:
 
     def keep(self, drawn: pd.DataFrame, n: int, rng: np.random.Generator) -> np.ndarray:
         """Positions of ``n`` of the ``drawn`` rows, in random order."""
-        nn = self.neighbours(drawn)
-        if self.by_lean:
-            p = lean_chance(nn.d1, nn.d2, self.reference)
-            weight = (1.0 - p) / p
-            weight = weight / weight.max()
-        else:
-            weight = self.band_weights(nn.d1)
+        weight = self.weights(self.neighbours(drawn))
         # weighted sampling without replacement (Efraimidis and Spirakis): the n largest u^(1/w)
         keys = np.log(rng.random(len(drawn))) / np.maximum(weight, 1e-9)
         kept = np.argsort(-keys, kind="stable")[:n]
         rng.shuffle(kept)
         return kept
+
+    def weights(self, nn: Neighbours) -> np.ndarray:
+        """Per drawn row (its training neighbours ``nn``): its weight in the draw of the rows kept."""
+        if not self.by_lean:
+            return self.band_weights(nn.d1)
+        p = lean_chance(nn.d1, nn.d2, self.reference)
+        odds = (1.0 - p) / p
+        return np.minimum(1.0, odds) if self.train[0].shape[0] > CAPPED_ROWS else odds / odds.max()
 
     def neighbours(self, rows: pd.DataFrame) -> Neighbours:
         """Nearest and second-nearest training rows of ``rows``, on the thinning's distance scale."""
