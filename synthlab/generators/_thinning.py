@@ -17,9 +17,9 @@ closer-to-train share weighs exactly those two distances. There each drawn row i
 the odds that it is *not* nearer a training row than an unseen one, as :func:`lean_chance` models
 them from its nearest and second-nearest training distances (a row beside one training row and far
 from the rest is one assembled from that row's values), capped at 1 on fits of over
-:data:`CAPPED_ROWS` rows, so that rows the model says do not lean are kept alike. On larger fits the lean left is small and
-that weighting costs more fidelity than it buys (measured: ``docs/BENCHMARKS.md``, section
-"Thinning of close rows").
+:data:`CAPPED_ROWS` rows, so that rows the model says do not lean are kept alike. On larger fits the
+lean left is small and that weighting costs more fidelity than it buys (measured:
+``docs/BENCHMARKS.md``, section "Thinning of close rows").
 
 Fitted on more than :data:`MAX_TRAIN_ROWS` rows a table barely leans and the distances would cost a
 good part of the fit: nothing is thinned. A sample that would need more than :data:`MAX_PAIRS`
