@@ -11,15 +11,7 @@ weights. This patch draws exactly 0.3.0's rows.
     python bench/ab.py --compare margin.json default.json
 """
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _bands import band_weights
-
-from synthlab.generators import _thinning
-
-_thinning.RAKE_SWEEPS = 0
+from bench.variants._bands import band_weights, install
 
 
 def weights(self, nn):
@@ -27,4 +19,4 @@ def weights(self, nn):
     return band_weights(self, nn.d1, 1.5 if self.train[0].shape[0] <= 600 else 1.0)
 
 
-_thinning.CloseRowThinning.weights = weights
+install(weights)
