@@ -8,8 +8,6 @@ share of the reference it holds. 0.5.0 weights every fit by the lean model and r
 
 import numpy as np
 
-from synthlab.generators import _thinning
-
 BANDS = 20  # quantile bands of the reference distances
 THINNED_SHARE = 0.5  # only bands in the nearer half of the reference are thinned
 
@@ -27,9 +25,3 @@ def band_weights(thinning, d1: np.ndarray, stretch: float = 1.0) -> np.ndarray:
         weight = np.where(drawn_share > 0, np.minimum(1.0, reference_share / drawn_share), 1.0)
     weight[np.cumsum(reference_share) > THINNED_SHARE] = 1.0
     return weight[band]
-
-
-def install(weights) -> None:
-    """Weight drawn rows by ``weights(thinning, nn)`` and leave the weights unraked, as before 0.5.0."""
-    _thinning.RAKE_SWEEPS = 0
-    _thinning.CloseRowThinning.weights = weights

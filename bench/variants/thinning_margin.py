@@ -11,7 +11,15 @@ weights. This patch draws exactly 0.3.0's rows.
     python bench/ab.py --compare margin.json default.json
 """
 
-from bench.variants._bands import band_weights, install
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bands import band_weights
+
+from synthlab.generators import _thinning
+
+_thinning.RAKE_SWEEPS = 0
 
 
 def weights(self, nn):
@@ -19,4 +27,4 @@ def weights(self, nn):
     return band_weights(self, nn.d1, 1.5 if self.train[0].shape[0] <= 600 else 1.0)
 
 
-install(weights)
+_thinning.CloseRowThinning.weights = weights

@@ -11,10 +11,17 @@ exactly 0.4.1's rows.
     python bench/ab.py --compare unraked.json default.json
 """
 
+import sys
+from pathlib import Path
+
 import numpy as np
 
-from bench.variants._bands import band_weights, install
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bands import band_weights
+
 from synthlab.generators import _thinning
+
+_thinning.RAKE_SWEEPS = 0
 
 
 def weights(self, nn):
@@ -26,4 +33,4 @@ def weights(self, nn):
     return np.minimum(1.0, odds) if n_train > _thinning.CAPPED_ROWS else odds / odds.max()
 
 
-install(weights)
+_thinning.CloseRowThinning.weights = weights

@@ -42,8 +42,8 @@ from synthlab.metrics.neighbours import EPS, DistanceEncoder, Neighbours, neares
 from synthlab.schema import Schema
 
 OVERSAMPLE = 2  # rows drawn per row kept
-# larger tables barely lean (tables of 5,000+ rows: 0.526 -> 0.519 with 0.2.0's thinning); thinned by the
-# reference bands, raked or not, the 50 tables of bench/ab.py over 5,000 rows lost (seeds 16-17:
+# larger tables barely lean (tables of 5,000+ rows: 0.526 -> 0.519 with 0.2.0's thinning); thinned as
+# fits up to 2,000 rows are (0.5.0), the 50 tables of bench/ab.py over 5,000 rows lost (seeds 16-17:
 # every target 34 -> 29, closer-to-train misses 7 -> 7)
 MAX_TRAIN_ROWS = 2_000
 # (fits of up to N rows, power of the odds): on bench/ab.py's tables, seeds 16-17 / 18-19, against
