@@ -1,8 +1,8 @@
 """Fit the model the thinning of close rows uses on small fits: which drawn rows lean towards train.
 
-The default keeps a drawn row, when fitted on up to 2,000 rows, with weight the odds that it is *not*
-nearer a training row than an unseen real row (:func:`synthlab.generators._thinning.lean_chance`), to
-a power that falls with the fit's size. This script measures that on real tables and fits the model: on each table and seed
+The default keeps a drawn row, when fitted on up to ``LEAN_ROWS`` rows, with weight the odds that it
+is *not* nearer a training row than an unseen real row (:func:`synthlab.generators._thinning.
+lean_chance`). This script measures that on real tables and fits the model: on each table and seed
 of the issue's split (:mod:`bench.generators`: 40/40/20), the default is fitted on train and draws,
 without thinning or copy control, twice as many rows as train holds: the rows the thinning chooses
 from. Each drawn row gets its features, the nearest and second-nearest training distances as
@@ -12,8 +12,7 @@ a row equally near both counts by the tied rows' train share, and an even tie is
 logistic regression on q1, q2, log r and q1·q2 gives ``LEAN_COEF``; its area under the ROC curve is
 checked on the other half of the tables (two halves by name, each fitted on the other).
 
-Tables: those of :mod:`bench.ab` under 1,500 rows (fits of up to 600 rows, where the model was fitted;
-since 0.5.0 it weights fits of up to 2,000 rows as well, measured on the A/B). Run from the repository
+Tables: those of :mod:`bench.ab` under 1,500 rows (fits of up to 600 rows). Run from the repository
 root (development tool; writes ``bench/results/thinning_lean.json``, nothing under docs/):
 
     python bench/thinning_lean.py --seeds 2 --first-seed 8
@@ -44,7 +43,7 @@ from synthlab.generators._thinning import OVERSAMPLE, CloseRowThinning, lean_fea
 from synthlab.metrics.privacy import nearer_train  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "thinning_lean.json"
-MAX_ROWS = 1_500  # tables whose train (40%) is at most 600 rows: the model was fitted on those
+MAX_ROWS = 1_500  # tables whose train (40%) is at most LEAN_ROWS rows
 
 
 def drawn_rows(df, schema, seed: int) -> tuple[np.ndarray, np.ndarray] | None:

@@ -43,47 +43,33 @@ def test_rows_that_hug_training_rows_are_thinned_and_fresh_rows_are_kept():
         closer_to_train_share(drawn, train, holdout, schema) - 0.1)
 
 
-def test_raking_keeps_each_column_as_drawn_where_the_leaning_rows_gather(monkeypatch):
-    """Rows that hug training rows all in one group: weighted alone, the thinning would take that
-    group's share down; raked, the group keeps most of its drawn share (a weighted draw without
-    replacement of half the rows cannot follow the weights exactly) and the hugging rows are still
-    thinned."""
-    train = people(400, 0)
-    schema = Schema.detect(train)
-    hugging = jittered(train[train["group"] == "a"], 2)
-    drawn = pd.concat([hugging, people(800 - len(hugging), 1)], ignore_index=True)
-    thinning = CloseRowThinning.fit(train, schema)
-    share = {}
-    for sweeps in (0, _thinning.RAKE_SWEEPS):
-        monkeypatch.setattr(_thinning, "RAKE_SWEEPS", sweeps)
-        kept = thinning.keep(drawn, 400, np.random.default_rng(0))
-        share[sweeps] = (np.mean(drawn["group"].iloc[kept] == "a"), np.mean(kept < len(hugging)))
-    drawn_a = np.mean(drawn["group"] == "a")
-    assert share[0][0] < drawn_a - 0.08  # unraked: group a loses its hugging rows, and its share
-    assert drawn_a - share[_thinning.RAKE_SWEEPS][0] < 0.5 * (drawn_a - share[0][0])
-    assert share[_thinning.RAKE_SWEEPS][1] < 0.8 * len(hugging) / len(drawn)  # still thinned
-
-
-def test_rake_brings_every_cell_to_its_share_of_rows():
-    rng = np.random.default_rng(0)
-    cells = [rng.integers(0, 3, 1000), rng.integers(0, 4, 1000)]
-    w = _thinning.rake(rng.uniform(0.01, 1.0, 1000) * (1 + 4 * (cells[0] == 0)), cells, 20)
-    for cell in cells:
-        assert np.allclose(np.bincount(cell, weights=w) / w.sum(), np.bincount(cell) / 1000, atol=1e-3)
-
-
-def test_small_fits_keep_rows_farther_than_fresh_real_rows():
-    """Drawn rows are kept by their odds of not leaning: of rows drawn as far from train as fresh
-    real rows, the nearer ones are thinned, the more so the smaller the fit."""
+def test_rows_as_far_as_the_reference_are_a_plain_random_subset(monkeypatch):
+    monkeypatch.setattr(_thinning, "LEAN_ROWS", 0)  # the bands: unseen real rows' distances as they are
     train = people(400, 0)
     schema = Schema.detect(train)
     drawn = people(800, 1)
     thinning = CloseRowThinning.fit(train, schema)
+    assert not thinning.by_lean
+    kept = thinning.keep(drawn, 400, np.random.default_rng(0))
+    d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
+    assert abs(np.median(d_kept) - np.median(d_all)) < 0.1 * np.median(d_all)
+    assert abs(np.mean(kept < 400) - 0.5) < 0.08
+
+
+def test_small_fits_keep_rows_farther_than_fresh_real_rows(monkeypatch):
+    """Fitted on up to LEAN_ROWS rows, drawn rows are kept by their odds of not leaning: of rows drawn
+    as far from train as fresh real rows, the nearer ones are thinned; above that, the bands leave
+    such rows alone."""
+    train = people(400, 0)
+    schema = Schema.detect(train)
+    drawn = people(800, 1)
+    thinning = CloseRowThinning.fit(train, schema)
+    assert thinning.by_lean
     kept = thinning.keep(drawn, 400, np.random.default_rng(0))
     d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
     assert np.median(d_kept) > 1.1 * np.median(d_all)
-    assert _thinning.lean_power(400) > _thinning.lean_power(1000) > 0
-    assert _thinning.lean_power(_thinning.MAX_TRAIN_ROWS) == _thinning.LEAN_POWERS[-1][1]
+    monkeypatch.setattr(_thinning, "LEAN_ROWS", 399)
+    assert not CloseRowThinning.fit(train, schema).by_lean
 
 
 def test_the_lean_model_flags_rows_beside_one_training_row():

@@ -11,13 +11,6 @@ of close rows") were measured against it:
     python bench/ab.py --compare without.json default.json
 """
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _bands import band_weights
-
 from synthlab.generators import _thinning
 
-_thinning.RAKE_SWEEPS = 0
-_thinning.CloseRowThinning.weights = lambda self, nn: band_weights(self, nn.d1)
+_thinning.LEAN_ROWS = 0
