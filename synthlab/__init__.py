@@ -4,4 +4,4 @@ Pure Python: nothing here imports streamlit (tests/test_boundary.py proves it), 
 serves the web app, the CLI and the benchmarks.
 """
 
-__version__ = "0.4.1"
+__version__ = "0.4.2"

@@ -43,33 +43,35 @@ def test_rows_that_hug_training_rows_are_thinned_and_fresh_rows_are_kept():
         closer_to_train_share(drawn, train, holdout, schema) - 0.1)
 
 
-def test_rows_as_far_as_the_reference_are_a_plain_random_subset(monkeypatch):
-    monkeypatch.setattr(_thinning, "LEAN_ROWS", 0)  # the bands: unseen real rows' distances as they are
+def test_small_fits_keep_rows_farther_than_fresh_real_rows():
+    """Drawn rows are kept by their odds of not leaning: of rows drawn as far from train as fresh real
+    rows, the nearer ones are thinned."""
     train = people(400, 0)
     schema = Schema.detect(train)
     drawn = people(800, 1)
-    thinning = CloseRowThinning.fit(train, schema)
-    assert not thinning.by_lean
-    kept = thinning.keep(drawn, 400, np.random.default_rng(0))
-    d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
-    assert abs(np.median(d_kept) - np.median(d_all)) < 0.1 * np.median(d_all)
-    assert abs(np.mean(kept < 400) - 0.5) < 0.08
-
-
-def test_small_fits_keep_rows_farther_than_fresh_real_rows(monkeypatch):
-    """Fitted on up to LEAN_ROWS rows, drawn rows are kept by their odds of not leaning: of rows drawn
-    as far from train as fresh real rows, the nearer ones are thinned; above that, the bands leave
-    such rows alone."""
-    train = people(400, 0)
-    schema = Schema.detect(train)
-    drawn = people(800, 1)
-    thinning = CloseRowThinning.fit(train, schema)
-    assert thinning.by_lean
-    kept = thinning.keep(drawn, 400, np.random.default_rng(0))
+    kept = CloseRowThinning.fit(train, schema).keep(drawn, 400, np.random.default_rng(0))
     d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
     assert np.median(d_kept) > 1.1 * np.median(d_all)
-    monkeypatch.setattr(_thinning, "LEAN_ROWS", 399)
-    assert not CloseRowThinning.fit(train, schema).by_lean
+
+
+def test_fits_over_lean_rows_thin_by_a_gentler_power(monkeypatch):
+    """Over LEAN_ROWS fitted rows the odds are taken to LARGE_FIT_POWER: hugging rows are still
+    thinned, less than on a small fit, and no row loses weight."""
+    train = people(400, 0)
+    schema = Schema.detect(train)
+    drawn = pd.concat([jittered(train, 2), people(400, 1)], ignore_index=True)
+    thinning = CloseRowThinning.fit(train, schema)
+    nn = thinning.neighbours(drawn)
+    full = thinning.weights(nn)
+    hugging = {}
+    for lean_rows in (400, 399):
+        monkeypatch.setattr(_thinning, "LEAN_ROWS", lean_rows)
+        kept = thinning.keep(drawn, 400, np.random.default_rng(0))
+        hugging[lean_rows] = np.mean(kept < 400)
+    gentle = thinning.weights(nn)
+    assert np.all(gentle >= full) and np.any(gentle > full)
+    assert np.allclose(gentle, full ** _thinning.LARGE_FIT_POWER)
+    assert hugging[400] < hugging[399] < 0.45
 
 
 def test_the_lean_model_flags_rows_beside_one_training_row():

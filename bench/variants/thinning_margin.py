@@ -10,18 +10,12 @@ leaning (:func:`synthlab.generators._thinning.lean_chance`). This patch draws ex
     python bench/ab.py --compare margin.json default.json
 """
 
-from dataclasses import replace
-
-from synthlab.generators import _thinning
-
-_thinning.LEAN_ROWS = 0  # the bands on every fit
-_bands = _thinning.CloseRowThinning.band_weights
+from bench.variants._bands import band_weights, install
 
 
-def band_weights(self, d1):
-    if self.train[0].shape[0] <= 600:  # stretched 1.5-fold: stretching the reference stretches its bands
-        return _bands(replace(self, reference=self.reference * 1.5), d1)
-    return _bands(self, d1)
+def weights(self, nn):
+    # the bands on every fit, stretched 1.5-fold on fits of up to 600 rows
+    return band_weights(self, nn.d1, 1.5 if self.train[0].shape[0] <= 600 else 1.0)
 
 
-_thinning.CloseRowThinning.band_weights = band_weights
+install(weights)

@@ -11,6 +11,6 @@ of close rows") were measured against it:
     python bench/ab.py --compare without.json default.json
 """
 
-from synthlab.generators import _thinning
+from bench.variants._bands import band_weights, install
 
-_thinning.LEAN_ROWS = 0
+install(lambda self, nn: band_weights(self, nn.d1))

@@ -6,20 +6,19 @@ the closer-to-train share rises above 0.5 on small tables. A fresh real row's di
 training row is known without a holdout: a training row's distance to its nearest *other* training
 row (leave-one-out). :class:`CloseRowThinning` draws more rows than asked, compares their distances to
 the training rows with that reference on the distance scale the privacy metrics use
-(:mod:`synthlab.metrics.neighbours`), and keeps rows so that no band of the nearer half of the
-reference holds more synthetic rows than real rows would put there. Only excess is thinned: where the
-draw already lands as far as the reference, the kept rows are a plain random subset.
+(:mod:`synthlab.metrics.neighbours`).
 
-Fitted on up to :data:`LEAN_ROWS` rows, matching the reference is not enough: a drawn row as near
-its nearest training row as a fresh real row is to its own still leans. It was assembled from
-training rows' values, so the unseen rows lie farther from it than from a fresh real row, and the
-closer-to-train share weighs exactly those two distances. There each drawn row is kept with weight
-the odds that it is *not* nearer a training row than an unseen one, as :func:`lean_chance` models
-them from its nearest and second-nearest training distances (a row beside one training row and far
-from the rest is one assembled from that row's values), capped at 1 on fits of over
-:data:`CAPPED_ROWS` rows, so that rows the model says do not lean are kept alike. On larger fits the
-lean left is small and that weighting costs more fidelity than it buys (measured:
-``docs/BENCHMARKS.md``, section "Thinning of close rows").
+Matching the reference is not enough: a drawn row as near its nearest training row as a fresh real
+row is to its own still leans. It was assembled from training rows' values, so the unseen rows lie
+farther from it than from a fresh real row, and the closer-to-train share weighs exactly those two
+distances. So each drawn row is kept with weight the odds that it is *not* nearer a training row than
+an unseen one, as :func:`lean_chance` models them from its nearest and second-nearest training
+distances (a row beside one training row and far from the rest is one assembled from that row's
+values), capped at 1 on fits of over :data:`CAPPED_ROWS` rows, so that rows the model says do not
+lean are kept alike. Larger fits lean less, and there the full odds thin more than the lean left
+costs (a column's tails and rare levels, where the leaning rows gather, thin out, which a detector
+sees): fits of over :data:`LEAN_ROWS` rows take the odds to the power :data:`LARGE_FIT_POWER`.
+Measured: ``docs/BENCHMARKS.md``, section "Thinning of close rows".
 
 Fitted on more than :data:`MAX_TRAIN_ROWS` rows a table barely leans and the distances would cost a
 good part of the fit: nothing is thinned. A sample that would need more than :data:`MAX_PAIRS`
@@ -38,15 +37,16 @@ from synthlab.metrics.neighbours import EPS, DistanceEncoder, Neighbours, neares
 from synthlab.schema import Schema
 
 OVERSAMPLE = 2  # rows drawn per row kept
-BANDS = 20  # quantile bands of the reference distances
-THINNED_SHARE = 0.5  # only bands in the nearer half of the reference are thinned
 MAX_TRAIN_ROWS = 2_000  # larger tables barely lean (tables of 5,000+ rows: 0.526 -> 0.519 with thinning)
-# fits of up to LEAN_ROWS rows keep drawn rows by their modelled odds of not leaning (lean_chance). On
-# 217 real tables under 1,500 rows, fresh seeds 10-11 (bench/ab.py's tables), against the 0.3.0 rule
-# (reference stretched 1.5-fold on these fits): every target on tables under 500 rows 42 -> 53, 500-1,500
-# rows 54 -> 58; on 76 tables of 1,500-5,000 rows (fits over 600) the same weighting gave 37 -> 30
-# (detection misses 10 -> 25), so larger fits keep the plain reference bands
+# fits of over LEAN_ROWS rows take the odds to the power LARGE_FIT_POWER. On 217 real tables under 1,500
+# rows, fresh seeds 10-11 (bench/ab.py's tables), the odds against the 0.3.0 rule (reference stretched
+# 1.5-fold on these fits): every target on tables under 500 rows 42 -> 53, 500-1,500 rows 54 -> 58; on
+# the 76 tables of 1,500-5,000 rows (fits over 600) the full odds gave 37 -> 30 (detection misses 10 ->
+# 25). There the power 0.5, against 0.4.1's reference bands (each band of the reference's nearer half
+# thinned to its share), seeds 16-17 / 22-23: every target 34 -> 38 / 42 -> 44; the power 0.3: 44, 0.7:
+# 38 (seeds 22-23; bench/variants/thinning_bands.py draws 0.4.1's rows)
 LEAN_ROWS = 600
+LARGE_FIT_POWER = 0.5
 # on fits of over CAPPED_ROWS rows a row's weight is its odds capped at 1: rows the model says do not
 # lean are kept alike. Below, the odds are scaled to their largest and the least leaning rows are favoured
 # too: there the lean goes beyond what the model sees (under 100 fitted rows 0.614 of the drawn rows are
@@ -89,7 +89,6 @@ class CloseRowThinning:
     encoder: DistanceEncoder
     train: tuple[np.ndarray, np.ndarray, np.ndarray]
     reference: np.ndarray  # training rows' leave-one-out distances, sorted
-    by_lean: bool  # fitted on up to LEAN_ROWS rows: rows are kept by their odds of not leaning
     columns: list[str]
     schema: Schema
 
@@ -108,7 +107,7 @@ class CloseRowThinning:
         rows = np.random.default_rng(len(data)).permutation(len(data))[:REFERENCE_ROWS]
         queries = (train[0][rows], train[1], train[2][rows])
         loo = nearest(queries, train).d2  # each row is its own nearest: the second is the nearest other
-        return cls(codec, encoder, train, np.sort(loo), len(data) <= LEAN_ROWS, columns, schema)
+        return cls(codec, encoder, train, np.sort(loo), columns, schema)
 
     def affordable(self, n: int) -> bool:
         """Whether thinning ``n`` rows stays within :data:`MAX_PAIRS` distances."""
@@ -125,26 +124,12 @@ class CloseRowThinning:
 
     def weights(self, nn: Neighbours) -> np.ndarray:
         """Per drawn row (its training neighbours ``nn``): its weight in the draw of the rows kept."""
-        if not self.by_lean:
-            return self.band_weights(nn.d1)
+        n_train = self.train[0].shape[0]
         p = lean_chance(nn.d1, nn.d2, self.reference)
-        odds = (1.0 - p) / p
-        return np.minimum(1.0, odds) if self.train[0].shape[0] > CAPPED_ROWS else odds / odds.max()
+        odds = ((1.0 - p) / p) ** (1.0 if n_train <= LEAN_ROWS else LARGE_FIT_POWER)
+        return np.minimum(1.0, odds) if n_train > CAPPED_ROWS else odds / odds.max()
 
     def neighbours(self, rows: pd.DataFrame) -> Neighbours:
         """Nearest and second-nearest training rows of ``rows``, on the thinning's distance scale."""
         encoded = self.codec.encode(prepare(rows, self.schema, columns=self.columns, what="synthetic data"))
         return nearest(self.encoder.transform(encoded), self.train)
-
-    def band_weights(self, d1: np.ndarray) -> np.ndarray:
-        """Per drawn row: the weight that brings each band of the nearer half of the reference's
-        quantile bands down to the share of the reference it holds (1 elsewhere)."""
-        edges = np.unique(np.quantile(self.reference, np.linspace(0.0, 1.0, BANDS + 1)[1:-1]))
-        reference_share = np.bincount(np.searchsorted(edges, self.reference, side="right"),
-                                      minlength=len(edges) + 1) / len(self.reference)
-        band = np.searchsorted(edges, d1, side="right")
-        drawn_share = np.bincount(band, minlength=len(edges) + 1) / max(len(d1), 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weight = np.where(drawn_share > 0, np.minimum(1.0, reference_share / drawn_share), 1.0)
-        weight[np.cumsum(reference_share) > THINNED_SHARE] = 1.0
-        return weight[band]

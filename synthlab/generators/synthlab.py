@@ -40,10 +40,10 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   with their real twin would teach models the opposite); a modelled number that is not a set of
   levels is then checked with the whole row, beyond what the real rows repeat.
 * **thinning of close rows** (``thin_close_rows``): when fitted on up to 2,000 rows, twice the rows are
-  drawn and those nearer a training row than unseen real rows come are thinned out, the reference
-  being each training row's distance to its nearest other one; on fits of up to 600 rows each drawn
-  row is kept by its modelled odds of not leaning, from its nearest and second-nearest training
-  distances (see :mod:`._thinning`).
+  drawn and each is kept by its modelled odds of not being nearer a training row than unseen real
+  rows are, from its nearest and second-nearest training distances against each training row's
+  distance to its nearest other one (on fits of over 600 rows, which lean less, the square root of
+  the odds; see :mod:`._thinning`).
 
 The target (``target_model``) is drawn from gradient boosting on every other column (learning rate
 0.2), its number of rounds chosen on held-out folds, blended with a ridge or logistic regression
@@ -159,10 +159,9 @@ class SynthLabGenerator(Generator):
                       choices=("excess", "all", "off")),
             ParamSpec("thin_close_rows", "bool", True,
                       "Privacy: when fitted on up to 2,000 rows, draw twice the rows and thin out those nearer "
-                      "a training row than unseen real rows are to it (judged by each training row's "
-                      "distance to its nearest other one; on fits of up to 600 rows, by each drawn row's modelled "
-                      "odds of not leaning), so rows "
-                      "do not lean towards the training data.",
+                      "a training row than unseen real rows are to it (each drawn row kept by its modelled "
+                      "odds of not leaning, judged against each training row's distance to its nearest "
+                      "other one), so rows do not lean towards the training data.",
                       advanced=True),
             ParamSpec("column_order", "str", "auto",
                       "Order columns are drawn in: 'auto' (a regular grid of months or dates that indexes "
