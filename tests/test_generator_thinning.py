@@ -19,6 +19,14 @@ def people(n: int, seed: int) -> pd.DataFrame:
                          "z": rng.gamma(2.0, 1.0, n).round(3)})
 
 
+def whole_row(df: pd.DataFrame) -> Schema:
+    """A schema without a target: every column counts in the thinning's distances (the target is left
+    out of them, see test_the_target_does_not_decide_which_rows_are_kept)."""
+    schema = Schema.detect(df)
+    schema.target = None
+    return schema
+
+
 def jittered(rows: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Training rows moved a hair: what a generator that leans on its training rows draws."""
     rng = np.random.default_rng(seed)
@@ -30,7 +38,7 @@ def jittered(rows: pd.DataFrame, seed: int) -> pd.DataFrame:
 
 def test_rows_that_hug_training_rows_are_thinned_and_fresh_rows_are_kept():
     train, fresh = people(400, 0), people(400, 1)
-    schema = Schema.detect(train)
+    schema = whole_row(train)
     thinning = CloseRowThinning.fit(train, schema)
     drawn = pd.concat([jittered(train, 2), fresh], ignore_index=True)  # half hug train, half are fresh
     kept = thinning.keep(drawn, 400, np.random.default_rng(0))
@@ -47,7 +55,7 @@ def test_small_fits_keep_rows_farther_than_fresh_real_rows():
     """Drawn rows are kept by their odds of not leaning: of rows drawn as far from train as fresh real
     rows, the nearer ones are thinned."""
     train = people(400, 0)
-    schema = Schema.detect(train)
+    schema = whole_row(train)
     drawn = people(800, 1)
     kept = CloseRowThinning.fit(train, schema).keep(drawn, 400, np.random.default_rng(0))
     d_all, d_kept = distances_to_train(drawn, train, schema), distances_to_train(drawn.iloc[kept], train, schema)
@@ -58,7 +66,7 @@ def test_fits_over_lean_rows_thin_by_a_gentler_power(monkeypatch):
     """Over LEAN_ROWS fitted rows the odds are taken to LARGE_FIT_POWER: hugging rows are still
     thinned, less than on a small fit, and no row loses weight."""
     train = people(400, 0)
-    schema = Schema.detect(train)
+    schema = whole_row(train)
     drawn = pd.concat([jittered(train, 2), people(400, 1)], ignore_index=True)
     thinning = CloseRowThinning.fit(train, schema)
     nn = thinning.neighbours(drawn)
@@ -90,7 +98,7 @@ def test_fits_over_capped_rows_keep_rows_that_do_not_lean_alike(monkeypatch):
     """Over CAPPED_ROWS fitted rows a weight is the odds capped at 1; up to it the odds are scaled to
     their largest, so the least leaning rows are favoured too."""
     train, drawn = people(400, 0), people(800, 1)
-    thinning = CloseRowThinning.fit(train, Schema.detect(train))
+    thinning = CloseRowThinning.fit(train, whole_row(train))
     nn = thinning.neighbours(drawn)
     p = _thinning.lean_chance(nn.d1, nn.d2, thinning.reference)
     assert 0.1 < np.mean(p < 0.5) < 0.9
@@ -105,7 +113,7 @@ def test_fits_over_capped_rows_keep_rows_that_do_not_lean_alike(monkeypatch):
 
 def test_large_tables_and_samples_are_not_thinned(monkeypatch):
     train = people(300, 0)
-    schema = Schema.detect(train)
+    schema = whole_row(train)
     monkeypatch.setattr(_thinning, "MAX_TRAIN_ROWS", 299)
     assert CloseRowThinning.fit(train, schema) is None
     monkeypatch.setattr(_thinning, "MAX_TRAIN_ROWS", 300)
@@ -128,3 +136,19 @@ def test_the_default_draws_fewer_rows_near_training_rows_with_thinning():
     default = make_generator("synthlab", random_state=0).fit(train, schema)  # thinning is on by default
     assert default.thinning_ is not None
     assert len(default.sample(5, seed=0)) == 5
+
+
+def test_the_target_does_not_decide_which_rows_are_kept():
+    """Which drawn rows are kept must not depend on their drawn target: kept by distances counting it,
+    rows whose target differs from their nearest training row's would be favoured (a noisier target)."""
+    train, drawn = people(400, 0), people(800, 1)
+    shuffled = drawn.assign(y=np.random.default_rng(2).permutation(drawn["y"].to_numpy()))
+    schema = Schema.detect(train)
+    kept = {}
+    for target in ("y", None):
+        schema.target = target
+        thinning = CloseRowThinning.fit(train, schema)
+        assert ("y" in thinning.columns) is (target is None)
+        kept[target] = [thinning.keep(d, 400, np.random.default_rng(0)) for d in (drawn, shuffled)]
+    assert np.array_equal(*kept["y"])
+    assert not np.array_equal(*kept[None])

@@ -20,6 +20,11 @@ costs (a column's tails and rare levels, where the leaning rows gather, thin out
 sees): fits of over :data:`LEAN_ROWS` rows take the odds to the power :data:`LARGE_FIT_POWER`.
 Measured: ``docs/BENCHMARKS.md``, section "Thinning of close rows".
 
+The target column (the schema's) is left out of the distances. Kept by distances that count it, a
+drawn row near a training row would be kept likelier where its target differs from that row's, so the
+kept rows' targets would be noisier given the rest of the row than the drawn ones, and models trained on
+them would learn less (as the copy control leaves a modelled target out of its comparison).
+
 Fitted on more than :data:`MAX_TRAIN_ROWS` rows a table barely leans and the distances would cost a
 good part of the fit: nothing is thinned. A sample that would need more than :data:`MAX_PAIRS`
 distances (a million rows from 2,000) is drawn as it comes.
@@ -94,9 +99,9 @@ class CloseRowThinning:
 
     @classmethod
     def fit(cls, data: pd.DataFrame, schema: Schema) -> CloseRowThinning | None:
-        """None where there is nothing to compare (fewer than 2 rows or no learned column) or the
-        table is large enough not to lean (over :data:`MAX_TRAIN_ROWS` rows)."""
-        columns = [c for c in schema.learned if c in data.columns]
+        """None where there is nothing to compare (fewer than 2 rows or no learned column but the
+        target) or the table is large enough not to lean (over :data:`MAX_TRAIN_ROWS` rows)."""
+        columns = [c for c in schema.learned if c in data.columns and c != schema.target]
         if not columns or not 2 <= len(data) <= MAX_TRAIN_ROWS:
             return None
         frame = prepare(data, schema, columns=columns, what="training data")
