@@ -364,7 +364,7 @@ def render(results: dict, meta: dict) -> str:
         "the last digit, drawn as they are), copies of training rows redrawn beyond the share real rows repeat (judged without a class "
         "target; a numeric target not drawn as levels is checked again with the whole row), fitted on up to "
         "2,000 rows twice the rows drawn and those nearer a training row than unseen real rows come thinned "
-        "out (`thin_close_rows`; each drawn row kept by its modelled odds of not leaning, from its nearest and second-nearest training distances; their square root on fits of over 600 rows), categories held "
+        "out (`thin_close_rows`; each drawn row kept by its modelled odds of not leaning, from its nearest and second-nearest training distances; their square root on fits of over 600 rows; the target left out of the distances), categories held "
         "by fewer rows than two leaves pooled unless they fix another category column, "
         "category columns that fix another in every training row (a country its continent) fixing it in "
         "every synthetic row, the target drawn "

@@ -2,9 +2,12 @@
 
 Up to 0.4.1 the default weighted some fits by bands: the reference (each training row's distance to
 its nearest other one) cut into quantile bands, and each band of its nearer half thinned down to the
-share of the reference it holds. 0.4.2 weights every fit by the lean model's odds
+share of the reference it holds; and up to 0.4.1 the distances counted the target column. 0.4.2
+weights every fit by the lean model's odds and leaves the target out of the distances
 (:mod:`synthlab.generators._thinning`). The variants that draw an earlier version's rows use this.
 """
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -29,6 +32,15 @@ def band_weights(thinning, d1: np.ndarray, stretch: float = 1.0) -> np.ndarray:
     return weight[band]
 
 
+_fit = _thinning.CloseRowThinning.fit.__func__
+
+
+def _fit_counting_the_target(cls, data, schema):
+    return _fit(cls, data, replace(schema, target=None))
+
+
 def install(weights) -> None:
-    """Weight drawn rows by ``weights(thinning, nn)`` in place of the package's rule."""
+    """Weight drawn rows by ``weights(thinning, nn)`` in place of the package's rule, on distances
+    that count the target column, as before 0.4.2."""
+    _thinning.CloseRowThinning.fit = classmethod(_fit_counting_the_target)
     _thinning.CloseRowThinning.weights = weights

@@ -43,7 +43,8 @@ training rows (they reproduce the sampling noise of every small leaf). What keep
   drawn and each is kept by its modelled odds of not being nearer a training row than unseen real
   rows are, from its nearest and second-nearest training distances against each training row's
   distance to its nearest other one (on fits of over 600 rows, which lean less, the square root of
-  the odds; see :mod:`._thinning`).
+  the odds). The target is left out of those distances, so which rows are kept does not depend on
+  their drawn target (see :mod:`._thinning`).
 
 The target (``target_model``) is drawn from gradient boosting on every other column (learning rate
 0.2), its number of rounds chosen on held-out folds, blended with a ridge or logistic regression
