@@ -48,8 +48,8 @@ MAX_TRAIN_ROWS = 2_000  # larger tables barely lean (tables of 5,000+ rows: 0.52
 # 1.5-fold on these fits): every target on tables under 500 rows 42 -> 53, 500-1,500 rows 54 -> 58; on
 # the 76 tables of 1,500-5,000 rows (fits over 600) the full odds gave 37 -> 30 (detection misses 10 ->
 # 25). There the power 0.5, against 0.4.1's reference bands (each band of the reference's nearer half
-# thinned to its share), seeds 16-17 / 22-23: every target 34 -> 38 / 42 -> 44; the power 0.3: 44, 0.7:
-# 38 (seeds 22-23; bench/variants/thinning_bands.py draws 0.4.1's rows)
+# thinned to its share), seeds 16-17 / 22-23 / fresh 24-25: every target 34 -> 38 / 42 -> 44 / 41 -> 46;
+# the power 0.3: 44, 0.7: 38 (seeds 22-23; bench/variants/thinning_bands.py draws 0.4.1's rows)
 LEAN_ROWS = 600
 LARGE_FIT_POWER = 0.5
 # on fits of over CAPPED_ROWS rows a row's weight is its odds capped at 1: rows the model says do not
@@ -62,7 +62,8 @@ CAPPED_ROWS = 200
 # logistic model of P(a drawn row is nearer a training row than an unseen real row), on q1 and q2, the
 # nearest and second-nearest training distances as quantiles of the training rows' leave-one-out
 # distances, and r = their ratio: logit = b0 + b1 q1 + b2 q2 + b3 log r + b4 q1 q2. Fitted by
-# bench/thinning_lean.py (drawn rows of the default on 217 real tables under 1,500 rows, seeds 8-9)
+# bench/thinning_lean.py (drawn rows of the default on 217 real tables under 1,500 rows, seeds 8-9; on
+# distances that counted the target, as the thinning did before 0.4.2)
 LEAN_COEF = (1.806, -5.187, 0.617, -0.129, 2.278)
 REFERENCE_ROWS = 1_000  # training rows whose nearest other one makes the reference
 MAX_PAIRS = 200_000_000  # candidate x training row distances per sample (a few seconds on 2 cores)
