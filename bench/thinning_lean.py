@@ -1,8 +1,9 @@
 """Fit the model the thinning of close rows uses on small fits: which drawn rows lean towards train.
 
-The default keeps a drawn row, when fitted on up to ``LEAN_ROWS`` rows, with weight the odds that it
-is *not* nearer a training row than an unseen real row (:func:`synthlab.generators._thinning.
-lean_chance`). This script measures that on real tables and fits the model: on each table and seed
+The default keeps a drawn row, when fitted on up to 2,000 rows, with weight the odds that it is *not*
+nearer a training row than an unseen real row (:func:`synthlab.generators._thinning.lean_chance`; their
+square root on fits of over ``LEAN_ROWS`` rows).
+This script measures that on real tables and fits the model: on each table and seed
 of the issue's split (:mod:`bench.generators`: 40/40/20), the default is fitted on train and draws,
 without thinning or copy control, twice as many rows as train holds: the rows the thinning chooses
 from. Each drawn row gets its features, the nearest and second-nearest training distances as
@@ -10,7 +11,10 @@ quantiles of the training rows' leave-one-out distances (q1, q2) and their ratio
 whether it is nearer a train row than any holdout row (:func:`synthlab.metrics.privacy.nearer_train`;
 a row equally near both counts by the tied rows' train share, and an even tie is left out). A
 logistic regression on q1, q2, log r and q1·q2 gives ``LEAN_COEF``; its area under the ROC curve is
-checked on the other half of the tables (two halves by name, each fitted on the other).
+checked on the other half of the tables (two halves by name, each fitted on the other). The shipped
+``LEAN_COEF`` were fitted before 0.4.2, on distances that counted the target; this script measures the
+thinning's distances, which since leave it out (refitted so, the model was not kept:
+``docs/BENCHMARKS.md``, section "Thinning of close rows").
 
 Tables: those of :mod:`bench.ab` under 1,500 rows (fits of up to 600 rows). Run from the repository
 root (development tool; writes ``bench/results/thinning_lean.json``, nothing under docs/):

@@ -1,7 +1,7 @@
 """Control for the thinning of close rows: the same twice-as-many drawn rows, a random half kept.
 
 The default draws 2n rows and thins those nearer a training row than unseen real rows come
-(:mod:`synthlab.generators._thinning`). This patch keeps every band whole, so the kept rows are a plain
+(:mod:`synthlab.generators._thinning`). This patch weights every drawn row alike, so the kept rows are a plain
 random half of the same draw: the default's output with the thinning alone taken out, and a fresh
 random stream. Compared with it, a run of the default measures what the thinning does and nothing
 else (the default's own figures on seeds 0-1 lean favourable: earlier changes were judged there).
